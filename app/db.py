@@ -1,0 +1,145 @@
+"""The connection pool and each request's connection: views never open connections."""
+
+import logging
+import os
+import select
+import threading
+from contextlib import contextmanager
+
+import psycopg
+from flask import current_app, g
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+log = logging.getLogger(__name__)
+
+
+def conninfo(config):
+    """The libpq connection string: DATABASE_URL plus the service's session limits."""
+    params = conninfo_to_dict(config.database_url)
+    # Server-side limits, so that no statement or forgotten transaction holds a
+    # worker (or a lock) longer than the contract's 5 seconds.
+    limits = (
+        f"-c statement_timeout={config.statement_timeout_ms}"
+        f" -c lock_timeout={config.statement_timeout_ms}"
+        " -c idle_in_transaction_session_timeout=10000"
+    )
+    params["options"] = f"{params.get('options', '')} {limits}".strip()
+    params.setdefault("connect_timeout", config.connect_timeout)
+    params.setdefault("application_name", "kataven-hub")
+    # TCP keepalives find a peer that vanished without closing the connection.
+    params.setdefault("keepalives_idle", 10)
+    params.setdefault("keepalives_interval", 5)
+    params.setdefault("keepalives_count", 2)
+    return make_conninfo(**params)
+
+
+def connect(config):
+    """A single connection outside the pool, for the command line."""
+    return psycopg.connect(conninfo(config), autocommit=True, row_factory=dict_row)
+
+
+def is_stale(conn):
+    """True when an idle connection can no longer serve, found without a round trip.
+
+    An idle connection has nothing to read unless the server has hung up (a restart
+    sends a FATAL message, then closes). Only then is a real round trip spent.
+    """
+    if conn.closed:
+        return True
+    poller = select.poll()
+    poller.register(conn.fileno(), select.POLLIN)
+    if not poller.poll(0):
+        return False
+    try:
+        conn.execute("")
+    except psycopg.Error:
+        return True
+    return False
+
+
+class Database:
+    """One pool per process, created closed and opened in the process that uses it."""
+
+    def __init__(self, config):
+        self.config = config
+        self._pool = None
+        self._pid = None
+        self._lock = threading.Lock()
+
+    @property
+    def pool(self):
+        # gunicorn forks workers: a pool (its connections and threads) never crosses a
+        # fork, so a process that did not open this pool opens its own.
+        if self._pid != os.getpid():
+            with self._lock:
+                if self._pid != os.getpid():
+                    self._pool = self._open_pool()
+                    self._pid = os.getpid()
+        return self._pool
+
+    def open(self):
+        """Open this process's pool now, rather than at its first request."""
+        return self.pool
+
+    def _open_pool(self):
+        cfg = self.config
+        pool = ConnectionPool(
+            conninfo(cfg),
+            kwargs={"autocommit": True, "row_factory": dict_row},
+            min_size=cfg.pool_max_size,
+            max_size=cfg.pool_max_size,
+            timeout=cfg.pool_timeout,
+            # Give up background reconnection quickly: a request that finds the pool
+            # empty starts a new attempt at once, so the service serves again within
+            # a second of the database coming back instead of after a long backoff.
+            reconnect_timeout=2.0,
+            name="hub",
+            open=False,
+        )
+        pool.open(wait=False)
+        return pool
+
+    def getconn(self):
+        """A live connection: stale ones (a restarted server) are dropped, not served."""
+        pool = self.pool
+        for _ in range(self.config.pool_max_size + 1):
+            conn = pool.getconn()
+            if not is_stale(conn):
+                return conn
+            log.warning("dropping a connection the server closed")
+            conn.close()
+            pool.putconn(conn)
+        return pool.getconn()
+
+    def close(self):
+        if self._pool is not None and self._pid == os.getpid():
+            self._pool.close()
+        self._pool = None
+        self._pid = None
+
+
+def init_app(app, config):
+    app.extensions["db"] = Database(config)
+    app.teardown_appcontext(_release)
+
+
+def conn():
+    """The request's connection, taken from the pool on first use."""
+    if "db_conn" not in g:
+        g.db_conn = current_app.extensions["db"].getconn()
+    return g.db_conn
+
+
+@contextmanager
+def transaction():
+    """One transaction around a request's writes: all of them commit, or none."""
+    with conn().transaction():
+        yield conn()
+
+
+def _release(_exc):
+    connection = g.pop("db_conn", None)
+    if connection is not None:
+        current_app.extensions["db"].pool.putconn(connection)
