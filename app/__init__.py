@@ -1,0 +1,27 @@
+"""The Kataven Hub telephony service: the application factory."""
+
+from flask import Flask
+
+from . import db, errors
+from .api import telephony
+from .cli import api_keys_cli, sealing_cli
+from .config import Config
+from .migrations import db_cli
+from .sealing import Sealer
+
+MAX_BODY = 64 * 1024
+
+
+def create_app(config=None):
+    """Build the app; tests pass their own Config, production reads the environment."""
+    config = config or Config.from_env()
+    app = Flask(__name__, static_folder=None)
+    app.config["HUB"] = config
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    app.extensions["sealer"] = Sealer(config.sealing_public_key)
+    db.init_app(app, config)
+    errors.init_app(app)
+    app.register_blueprint(telephony)
+    for group in (db_cli, api_keys_cli, sealing_cli):
+        app.cli.add_command(group)
+    return app

@@ -1,0 +1,13 @@
+"""The telephony API: every route under /api/v1/telephony needs an API key."""
+
+from flask import Blueprint
+
+from .. import auth
+from . import numbers, providers
+
+PREFIX = "/api/v1/telephony"
+
+telephony = Blueprint("telephony", __name__, url_prefix=PREFIX)
+telephony.before_request(auth.authenticate)
+telephony.register_blueprint(providers.bp)
+telephony.register_blueprint(numbers.bp)

@@ -1,0 +1,85 @@
+"""/numbers: phone numbers bound to a credential and pinned to an agent."""
+
+from flask import Blueprint, g, url_for
+
+from .. import db
+from ..answers import created, json_answer, no_content
+from ..errors import BadRequest, NotFound, invalid_body
+from ..pagination import decode, page
+from ..parsing import load_body, load_query
+from ..queries import numbers, providers
+from ..schemas import CreateNumberRequest, ListNumbersQuery, UpdateNumberRequest
+from .ids import uuid_or_404
+
+bp = Blueprint("numbers", __name__, url_prefix="/numbers")
+NOT_FOUND = "phone number not found"
+create_request = CreateNumberRequest()
+update_request = UpdateNumberRequest()
+list_query = ListNumbersQuery()
+
+
+@bp.post("")
+def create():
+    body = load_body(create_request)
+    try:
+        row = numbers.create(
+            db.conn(),
+            account_id=g.account_id,
+            e164=body["e164"],
+            credentials_id=body["credentials_id"],
+            provider=body.get("provider"),
+            agent_id=body.get("agent_id"),
+            inbound_enabled=body["inbound_enabled"],
+            outbound_enabled=body["outbound_enabled"],
+        )
+    except numbers.Duplicate:
+        raise BadRequest(f"duplicate number: {body['e164']} is already registered") from None
+    except numbers.NoCredential:
+        row = None
+    if row is None:
+        raise why_not_created(body)
+    return created(row, url_for(".get", number_id=row["id"]))
+
+
+def why_not_created(body):
+    """The 400 for an insert that found no credential: missing, or another provider."""
+    provider = providers.provider_of(db.conn(), g.account_id, body["credentials_id"])
+    if provider is None:
+        return invalid_body("credentials_id", "no such credential")
+    return invalid_body("provider", f"does not match the credential's provider ({provider})")
+
+
+@bp.get("")
+def list_():
+    query = load_query(list_query)
+    filters = {name: query[name] for name in numbers.FILTERS if name in query}
+    rows = numbers.page(
+        db.conn(), g.account_id, filters=filters,
+        after=decode("n", query.get("cursor")), limit=query["limit"] + 1,
+    )
+    rows, next_cursor = page("n", rows, query["limit"])
+    return json_answer({"numbers": rows, "next_cursor": next_cursor})
+
+
+@bp.get("/<number_id>")
+def get(number_id):
+    row = numbers.get(db.conn(), g.account_id, uuid_or_404(number_id, NOT_FOUND))
+    if row is None:
+        raise NotFound(NOT_FOUND)
+    return json_answer(row)
+
+
+@bp.patch("/<number_id>")
+def update(number_id):
+    number_id = uuid_or_404(number_id, NOT_FOUND)
+    body = load_body(update_request)
+    if not numbers.update(db.conn(), g.account_id, number_id, body):
+        raise NotFound(NOT_FOUND)
+    return no_content()
+
+
+@bp.delete("/<number_id>")
+def delete(number_id):
+    if not numbers.delete(db.conn(), g.account_id, uuid_or_404(number_id, NOT_FOUND)):
+        raise NotFound(NOT_FOUND)
+    return no_content()

@@ -1,0 +1,95 @@
+"""/providers: an account's carrier credentials, sealed before they are stored."""
+
+from flask import Blueprint, current_app, g, url_for
+
+from .. import db
+from ..answers import created, json_answer, no_content
+from ..errors import BadRequest, Conflict, NotFound
+from ..pagination import decode, page
+from ..parsing import check, load_body, load_query
+from ..queries import providers
+from ..schemas import (
+    DISPLAY_NAMES, CreateProviderRequest, ListProvidersQuery, UpdateProviderRequest,
+    check_credentials,
+)
+from .ids import uuid_or_404
+
+bp = Blueprint("providers", __name__, url_prefix="/providers")
+NOT_FOUND = "credential not found"
+create_request = CreateProviderRequest()
+update_request = UpdateProviderRequest()
+list_query = ListProvidersQuery()
+
+
+def seal(credentials):
+    """(ciphertext, sorted field names, key id); 503 when sealing is unavailable."""
+    ciphertext, key_id = current_app.extensions["sealer"].seal(credentials)
+    return ciphertext, sorted(credentials), key_id
+
+
+@bp.post("")
+def create():
+    body = load_body(create_request)
+    ciphertext, keys, key_id = seal(body["credentials"])
+    row = providers.create(
+        db.conn(),
+        account_id=g.account_id,
+        provider=body["provider"],
+        label=body.get("label") or DISPLAY_NAMES[body["provider"]],
+        credential_keys=keys,
+        sealed=ciphertext,
+        sealing_key_id=key_id,
+    )
+    return created(row, url_for(".get", credential_id=row["id"]))
+
+
+@bp.get("")
+def list_():
+    query = load_query(list_query)
+    rows = providers.page(
+        db.conn(), g.account_id, after=decode("p", query.get("cursor")),
+        limit=query["limit"] + 1,
+    )
+    rows, next_cursor = page("p", rows, query["limit"])
+    return json_answer({"providers": rows, "next_cursor": next_cursor})
+
+
+@bp.get("/<credential_id>")
+def get(credential_id):
+    row = providers.get(db.conn(), g.account_id, uuid_or_404(credential_id, NOT_FOUND))
+    if row is None:
+        raise NotFound(NOT_FOUND)
+    return json_answer(row)
+
+
+@bp.patch("/<credential_id>")
+def update(credential_id):
+    credential_id = uuid_or_404(credential_id, NOT_FOUND)
+    body = load_body(update_request)
+    provider = providers.provider_of(db.conn(), g.account_id, credential_id)
+    if provider is None:
+        raise NotFound(NOT_FOUND)
+    if body.get("provider", provider) != provider:
+        raise BadRequest(f"invalid body: provider: cannot change ({provider} credential)")
+    sealed = label = None
+    if "credentials" in body:
+        check(check_credentials, provider, body["credentials"])
+        sealed = seal(body["credentials"])
+    if "label" in body:
+        label = body["label"] or DISPLAY_NAMES[provider]
+    if not providers.update(db.conn(), g.account_id, credential_id, label=label, sealed=sealed):
+        raise NotFound(NOT_FOUND)
+    return no_content()
+
+
+@bp.delete("/<credential_id>")
+def delete(credential_id):
+    credential_id = uuid_or_404(credential_id, NOT_FOUND)
+    try:
+        deleted = providers.delete(db.conn(), g.account_id, credential_id)
+    except providers.InUse:
+        n = providers.count_numbers(db.conn(), g.account_id, credential_id)
+        raise Conflict(f"credential in use by {n} phone numbers") from None
+    if not deleted:
+        raise NotFound(NOT_FOUND)
+    return no_content()

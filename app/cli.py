@@ -1,0 +1,105 @@
+"""Operator commands: `api-keys create|list|revoke` and `sealing keygen|open`."""
+
+import os
+import re
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from . import auth, db, sealing
+from .queries import api_keys, providers
+
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+api_keys_cli = AppGroup("api-keys", help="Make, list and revoke API keys.")
+sealing_cli = AppGroup("sealing", help="Sealing key pairs and opening sealed credentials.")
+
+
+def connect():
+    return db.connect(current_app.config["HUB"])
+
+
+def uuid_argument(_ctx, _param, value):
+    if not UUID.fullmatch(value):
+        raise click.BadParameter("must be a UUID")
+    return value.lower()
+
+
+@api_keys_cli.command("create")
+@click.option("--account", "account_id", help="The account the key belongs to.")
+@click.option("--platform", is_flag=True, help="A platform key: acts for X-Account-ID.")
+@click.option("--label", default="", help="What the key is for (shown by list).")
+def create_key(account_id, platform, label):
+    """Make a key and print it alone on standard output: it is shown only now."""
+    if bool(account_id) == platform:
+        raise click.UsageError("give exactly one of --account ACCOUNT_ID or --platform")
+    if account_id is not None and not auth.ACCOUNT_ID.fullmatch(account_id):
+        raise click.BadParameter(
+            "must be 1 to 64 characters of A-Z a-z 0-9 _ -", param_hint="--account"
+        )
+    if len(label) > 200:
+        raise click.BadParameter("at most 200 characters", param_hint="--label")
+    key = auth.new_key()
+    with connect() as conn:
+        key_id = api_keys.create(
+            conn,
+            key_hash=auth.key_hash(key),
+            kind="platform" if platform else "account",
+            account_id=account_id,
+            label=label,
+        )
+    click.echo(f"made key {key_id}", err=True)
+    click.echo(key)
+
+
+@api_keys_cli.command("list")
+def list_keys():
+    """One key a line: id, account (or `platform`), label, created, active|revoked."""
+    with connect() as conn:
+        rows = api_keys.list_all(conn)
+    for row in rows:
+        owner = row["account_id"] if row["kind"] == "account" else "platform"
+        state = "revoked" if row["revoked_at"] else "active"
+        created = row["created_at"].isoformat(timespec="seconds")
+        click.echo("\t".join([row["id"], owner, row["label"] or "-", created, state]))
+
+
+@api_keys_cli.command("revoke")
+@click.argument("key_id", callback=uuid_argument)
+def revoke_key(key_id):
+    """Revoke a key: the next request with it answers 401."""
+    with connect() as conn:
+        if not api_keys.revoke(conn, key_id):
+            raise click.ClickException(f"no API key {key_id}")
+    click.echo(f"revoked {key_id}", err=True)
+
+
+@sealing_cli.command("keygen")
+def keygen():
+    """Print a new key pair: SEALING_PUBLIC_KEY=... and SEALING_PRIVATE_KEY=..."""
+    public, private = sealing.keygen()
+    click.echo(f"SEALING_PUBLIC_KEY={public}")
+    click.echo(f"SEALING_PRIVATE_KEY={private}")
+
+
+@sealing_cli.command("open")
+@click.argument("provider_id", callback=uuid_argument)
+def open_credential(provider_id):
+    """Print a credential's JSON, opened with SEALING_PRIVATE_KEY."""
+    private_key = os.environ.get("SEALING_PRIVATE_KEY")
+    if not private_key:
+        raise click.ClickException("SEALING_PRIVATE_KEY is not set")
+    try:
+        key_id = sealing.key_id_of_private(private_key)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    with connect() as conn:
+        row = providers.sealed(conn, provider_id)
+    if row is None:
+        raise click.ClickException(f"no credential {provider_id}")
+    if row["sealing_key_id"] != key_id:
+        raise click.ClickException(
+            f"credential is sealed to key {row['sealing_key_id']}; this private key is {key_id}"
+        )
+    click.echo(sealing.open_sealed(private_key, row["sealed_credentials"]))

@@ -1,0 +1,53 @@
+"""Keyset pagination: opaque cursors that name a position in (created_at, id) order.
+
+A cursor only says where the previous page ended; every query is also bound to the
+caller's account, so a cursor, forged or not, can never reach another account's rows.
+"""
+
+import base64
+import binascii
+import re
+from datetime import datetime
+
+from .errors import invalid_query
+
+POSITION = re.compile(
+    r"(?P<kind>[a-z]+)\|(?P<created_at>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)"
+    r"\|(?P<id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+)
+
+
+def encode(kind, row):
+    """The cursor of the position just after row."""
+    position = f"{kind}|{row['created_at']}|{row['id']}"
+    return base64.urlsafe_b64encode(position.encode()).decode().rstrip("=")
+
+
+def decode(kind, cursor):
+    """(created_at, id) of a cursor of this list, or 400 naming the parameter."""
+    if cursor is None:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (binascii.Error, ValueError):
+        text = ""
+    match = POSITION.fullmatch(text)
+    if not match or match["kind"] != kind or not _real_time(match["created_at"]):
+        raise invalid_query("cursor", "not a cursor of this list")
+    return match["created_at"], match["id"]
+
+
+def _real_time(stamp):
+    try:
+        datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ")
+    except ValueError:
+        return False
+    return True
+
+
+def page(kind, rows, limit):
+    """(the page's rows, next_cursor) from up to limit + 1 rows fetched."""
+    if len(rows) > limit:
+        rows = rows[:limit]
+        return rows, encode(kind, rows[-1])
+    return rows, None

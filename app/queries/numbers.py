@@ -1,0 +1,109 @@
+"""The numbers table: phone numbers, each bound to a credential of its account."""
+
+from psycopg import errors, sql
+
+from . import TOUCH_UPDATED_AT, keyset_page, rfc3339
+
+COLUMNS = f"""
+    id::text AS id, e164, provider, credentials_id::text AS credentials_id, agent_id,
+    inbound_enabled, outbound_enabled,
+    {rfc3339("created_at")}, {rfc3339("updated_at")}
+"""
+# The list's filters, each an equality on the column of the same name.
+FILTERS = ("agent_id", "credentials_id", "provider", "e164")
+
+
+class Duplicate(Exception):
+    """The number is already registered, by this account or another."""
+
+
+class NoCredential(Exception):
+    """The credential does not exist in the account (or was deleted meanwhile)."""
+
+
+def create(conn, *, account_id, e164, credentials_id, provider, agent_id,
+           inbound_enabled, outbound_enabled):
+    """Register a number on a credential of the account, taking the credential's
+    provider; None when the account has no such credential, or when `provider` is
+    given and is not the credential's.
+    """
+    try:
+        return conn.execute(
+            f"""
+            INSERT INTO numbers (account_id, e164, provider, credentials_id, agent_id,
+                                 inbound_enabled, outbound_enabled)
+                 SELECT account_id, %(e164)s, provider, id, %(agent_id)s,
+                        %(inbound_enabled)s, %(outbound_enabled)s
+                   FROM providers
+                  WHERE id = %(credentials_id)s
+                    AND account_id = %(account_id)s
+                    AND provider = COALESCE(%(provider)s::text, provider)
+              RETURNING {COLUMNS}
+            """,
+            {
+                "account_id": account_id, "e164": e164, "credentials_id": credentials_id,
+                "provider": provider, "agent_id": agent_id, "inbound_enabled": inbound_enabled,
+                "outbound_enabled": outbound_enabled,
+            },
+        ).fetchone()
+    except errors.UniqueViolation:
+        raise Duplicate() from None
+    except errors.ForeignKeyViolation:
+        # The credential was deleted between our read of it and the insert's check.
+        raise NoCredential() from None
+
+
+def get(conn, account_id, number_id):
+    """One number of the account, or None."""
+    return conn.execute(
+        f"""
+        SELECT {COLUMNS}
+          FROM numbers
+         WHERE id = %(id)s
+           AND account_id = %(account_id)s
+        """,
+        {"id": number_id, "account_id": account_id},
+    ).fetchone()
+
+
+def page(conn, account_id, *, filters, after, limit):
+    """Up to `limit` numbers of the account matching every filter, after `after`."""
+    return keyset_page(
+        conn, "numbers", COLUMNS, account_id=account_id, filters=filters, after=after,
+        limit=limit,
+    )
+
+
+def update(conn, account_id, number_id, changes):
+    """Set agent_id / inbound_enabled / outbound_enabled; False when no such number."""
+    assignments = [sql.SQL(TOUCH_UPDATED_AT)]
+    for column in ("agent_id", "inbound_enabled", "outbound_enabled"):
+        if column in changes:
+            assignments.append(
+                sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder(column))
+            )
+    query = sql.SQL(
+        """
+           UPDATE numbers
+              SET {assignments}
+            WHERE id = %(id)s
+              AND account_id = %(account_id)s
+        RETURNING id
+        """
+    ).format(assignments=sql.SQL(", ").join(assignments))
+    params = {"id": number_id, "account_id": account_id, **changes}
+    return conn.execute(query, params).fetchone() is not None
+
+
+def delete(conn, account_id, number_id):
+    """Delete a number of the account; False when none."""
+    row = conn.execute(
+        """
+         DELETE FROM numbers
+               WHERE id = %(id)s
+                 AND account_id = %(account_id)s
+           RETURNING id
+        """,
+        {"id": number_id, "account_id": account_id},
+    ).fetchone()
+    return row is not None

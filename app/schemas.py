@@ -1,0 +1,313 @@
+"""Marshmallow schemas: what each endpoint accepts, and the objects it answers with.
+
+Requests are validated here once, at the edge; the same schemas make the OpenAPI
+document. Messages are short and lower case: they end up in one line such as
+`invalid body: e164: not a valid E.164 phone number`.
+"""
+
+import re
+
+import phonenumbers
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+PROVIDERS = ("plivo", "twilio", "vobiz")
+DISPLAY_NAMES = {"twilio": "Twilio", "plivo": "Plivo", "vobiz": "Vobiz"}
+# Required credential fields per provider, and the form of those the contract checks.
+REQUIRED_CREDENTIALS = {
+    "twilio": ("account_sid", "auth_token"),
+    "plivo": ("auth_id", "auth_token"),
+    "vobiz": ("auth_id", "auth_token"),
+}
+CHECKED_FORMS = {
+    ("twilio", "account_sid"): (re.compile(r"AC[0-9a-fA-F]{32}"), "must be AC followed by 32 hex digits"),
+}
+
+AGENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+CREDENTIAL_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
+E164_FORM = re.compile(r"\+[1-9][0-9]{1,14}")
+UUID_FORM = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+MAX_CREDENTIAL_FIELDS = 20
+MAX_CREDENTIAL_VALUE = 1024
+# Fields the server sets: ignored in bodies, as the seed says, rather than refused.
+SERVER_SET = ("id", "account_id", "created_at", "updated_at")
+
+
+# --- fields ----------------------------------------------------------------------------
+
+class Str(fields.String):
+    """A JSON string, never coerced from another type."""
+
+    default_error_messages = {
+        "required": "required",
+        "null": "must not be null",
+        "invalid": "must be a string",
+    }
+
+
+class Bool(fields.Boolean):
+    """A JSON boolean: no "yes", 1 or "true"."""
+
+    default_error_messages = {
+        "required": "required",
+        "null": "must be true or false",
+        "invalid": "must be true or false",
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            return value
+        raise self.make_error("invalid")
+
+
+class Provider(Str):
+    """A provider name, lower case."""
+
+    def __init__(self, **kwargs):
+        message = "must be one of " + ", ".join(PROVIDERS)
+        super().__init__(validate=validate.OneOf(PROVIDERS, error=message), **kwargs)
+
+
+class E164(Str):
+    """A phone number in E.164 form that libphonenumber finds valid."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if not is_valid_e164(value):
+            raise ValidationError("not a valid E.164 phone number")
+        return value
+
+
+class AgentId(Str):
+    """An agent id; null or "" mean no agent."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_none=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if value == "":
+            return None
+        if not AGENT_ID.fullmatch(value):
+            raise ValidationError("must be 1 to 64 characters of A-Z a-z 0-9 _ -")
+        return value
+
+
+class CredentialsId(Str):
+    """The id of a credential of the same account; no other form can name one."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if not UUID_FORM.fullmatch(value):
+            raise ValidationError("no such credential")
+        return value.lower()
+
+
+class Label(Str):
+    """A label of 1 to 100 characters after trimming; null means the default."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_none=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not 1 <= len(value) <= 100:
+            raise ValidationError("must be 1 to 100 characters")
+        if CONTROL_CHARACTERS.search(value):
+            raise ValidationError("must not contain control characters")
+        return value
+
+
+class Credentials(fields.Field):
+    """The credential fields: names of a-z A-Z 0-9 _, values non-empty strings."""
+
+    default_error_messages = {
+        "required": "required",
+        "null": "must be an object",
+        "invalid": "must be an object",
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, dict):
+            raise self.make_error("invalid")
+        if not value:
+            raise ValidationError("must not be empty")
+        if len(value) > MAX_CREDENTIAL_FIELDS:
+            raise ValidationError(f"at most {MAX_CREDENTIAL_FIELDS} fields")
+        for name, secret in value.items():
+            if not CREDENTIAL_NAME.fullmatch(name):
+                raise ValidationError("field names are 1 to 64 characters of a-z A-Z 0-9 _")
+            if not isinstance(secret, str) or not secret:
+                raise ValidationError({name: ["must be a non-empty string"]})
+            if len(secret) > MAX_CREDENTIAL_VALUE:
+                raise ValidationError({name: [f"must be at most {MAX_CREDENTIAL_VALUE} characters"]})
+        return value
+
+
+def is_valid_e164(value):
+    """`+` and digits only, in canonical form, and valid by libphonenumber's rules."""
+    if not E164_FORM.fullmatch(value):
+        return False
+    try:
+        parsed = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return (
+        phonenumbers.is_valid_number(parsed)
+        and phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) == value
+    )
+
+
+def check_credentials(provider, credentials):
+    """The provider's own rules: its required fields, and their form where checked."""
+    for name in REQUIRED_CREDENTIALS[provider]:
+        if name not in credentials:
+            raise ValidationError({"credentials": {name: ["required"]}})
+        form = CHECKED_FORMS.get((provider, name))
+        if form and not form[0].fullmatch(credentials[name]):
+            raise ValidationError({"credentials": {name: [form[1]]}})
+
+
+# --- request bodies --------------------------------------------------------------------
+
+class Body(Schema):
+    """A request body: unknown fields are refused, each with its name."""
+
+    error_messages = {"unknown": "unknown field", "type": "must be a JSON object"}
+
+
+class CreateProviderRequest(Body):
+    provider = Provider(required=True)
+    credentials = Credentials(required=True)
+    label = Label()
+
+    @validates_schema(skip_on_field_errors=True)
+    def provider_rules(self, data, **kwargs):
+        check_credentials(data["provider"], data["credentials"])
+
+
+class UpdateProviderRequest(Body):
+    # Only the credential's own provider may be sent: checked against the row.
+    provider = Provider()
+    credentials = Credentials()
+    label = Label()
+
+    @validates_schema(skip_on_field_errors=True)
+    def something_to_update(self, data, **kwargs):
+        if "label" not in data and "credentials" not in data:
+            raise ValidationError("nothing to update")
+
+
+class CreateNumberRequest(Body):
+    e164 = E164(required=True)
+    credentials_id = CredentialsId(required=True)
+    provider = Provider()
+    agent_id = AgentId()
+    inbound_enabled = Bool(load_default=True)
+    outbound_enabled = Bool(load_default=True)
+
+
+class UpdateNumberRequest(Body):
+    agent_id = AgentId()
+    inbound_enabled = Bool()
+    outbound_enabled = Bool()
+
+    @validates_schema(skip_on_field_errors=True)
+    def something_to_update(self, data, **kwargs):
+        if not data:
+            raise ValidationError("nothing to update")
+
+
+# --- query strings ---------------------------------------------------------------------
+
+class Limit(fields.Integer):
+    """A page size: decimal digits only, 1 to 200."""
+
+    default_error_messages = {"invalid": "must be an integer from 1 to 200"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 4):
+            raise self.make_error("invalid")
+        number = int(value)
+        if not 1 <= number <= 200:
+            raise self.make_error("invalid")
+        return number
+
+
+class Cursor(Str):
+    """The opaque next_cursor of a previous page."""
+
+
+class ListQuery(Schema):
+    error_messages = {"unknown": "unknown parameter"}
+    limit = Limit(load_default=50)
+    cursor = Cursor()
+
+
+class ListProvidersQuery(ListQuery):
+    pass
+
+
+class QueryAgentId(Str):
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not AGENT_ID.fullmatch(value):
+            raise ValidationError("must be 1 to 64 characters of A-Z a-z 0-9 _ -")
+        return value
+
+
+class QueryUuid(Str):
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not UUID_FORM.fullmatch(value):
+            raise ValidationError("not a valid UUID")
+        return value.lower()
+
+
+class QueryE164(Str):
+    def _deserialize(self, value, attr, data, **kwargs):
+        # A `+` left unencoded in a query string arrives as a space: it can only mean `+`.
+        if value.startswith(" "):
+            value = "+" + value[1:]
+        if not E164_FORM.fullmatch(value):
+            raise ValidationError("must be + followed by 2 to 15 digits")
+        return value
+
+
+class ListNumbersQuery(ListQuery):
+    agent_id = QueryAgentId()
+    credentials_id = QueryUuid()
+    provider = Provider()
+    e164 = QueryE164()
+
+
+# --- answers (documentation only: answers are built straight from rows) ---------------
+
+class ProviderCredential(Schema):
+    id = fields.UUID(dump_only=True)
+    provider = fields.String(validate=validate.OneOf(PROVIDERS))
+    label = fields.String()
+    credential_keys = fields.List(fields.String())
+    sealing_key_id = fields.String()
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class PhoneNumber(Schema):
+    id = fields.UUID(dump_only=True)
+    e164 = fields.String()
+    provider = fields.String(validate=validate.OneOf(PROVIDERS))
+    credentials_id = fields.UUID()
+    agent_id = fields.String(allow_none=True)
+    inbound_enabled = fields.Boolean()
+    outbound_enabled = fields.Boolean()
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class ProviderList(Schema):
+    providers = fields.List(fields.Nested(ProviderCredential))
+    next_cursor = fields.String(allow_none=True)
+
+
+class NumberList(Schema):
+    numbers = fields.List(fields.Nested(PhoneNumber))
+    next_cursor = fields.String(allow_none=True)
