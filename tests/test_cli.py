@@ -1,0 +1,83 @@
+"""The operator's command line: API keys and sealing, through `flask --app wsgi`."""
+
+import json
+import re
+
+from app import sealing
+from cli import flask
+from support import PROVIDERS, TWILIO, add_provider, bearer
+
+
+def test_api_keys_create_prints_the_key_alone_and_it_works(database_url, client):
+    made = flask("api-keys", "create", "--account", "acme", "--label", "ci", database_url=database_url)
+    key = made.stdout.strip()
+    assert made.stdout == key + "\n"
+    assert re.fullmatch(r"kvn_[A-Za-z0-9_-]{43}", key)
+    assert client.get(PROVIDERS, headers=bearer(key)).status_code == 200
+
+
+def test_a_platform_key_acts_for_x_account_id(database_url, client):
+    key = flask("api-keys", "create", "--platform", database_url=database_url).stdout.strip()
+    assert client.get(PROVIDERS, headers=bearer(key, "acme")).status_code == 200
+    assert client.get(PROVIDERS, headers=bearer(key)).status_code == 400
+
+
+def test_create_needs_exactly_one_of_account_or_platform(database_url):
+    for args in ([], ["--account", "a", "--platform"], ["--account", "bad id"]):
+        done = flask("api-keys", "create", *args, database_url=database_url, check=False)
+        assert done.returncode != 0
+        assert done.stdout == ""
+
+
+def test_list_shows_one_key_a_line_id_first_never_the_key(database_url):
+    key = flask("api-keys", "create", "--account", "acme", "--label", "ci",
+                database_url=database_url).stdout.strip()
+    flask("api-keys", "create", "--platform", "--label", "gateway", database_url=database_url)
+    listed = flask("api-keys", "list", database_url=database_url).stdout
+    assert key not in listed
+    lines = listed.splitlines()
+    assert len(lines) == 2
+    first, second = (line.split("\t") for line in lines)
+    assert re.fullmatch(r"[0-9a-f-]{36}", first[0])
+    assert first[1:3] == ["acme", "ci"] and first[4] == "active"
+    assert second[1:3] == ["platform", "gateway"]
+
+
+def test_revoke_takes_the_listed_id_and_the_key_stops_at_once(database_url, client):
+    key = flask("api-keys", "create", "--account", "acme", database_url=database_url).stdout.strip()
+    key_id = flask("api-keys", "list", database_url=database_url).stdout.split("\t")[0]
+    flask("api-keys", "revoke", key_id, database_url=database_url)
+    assert client.get(PROVIDERS, headers=bearer(key)).status_code == 401
+    assert flask("api-keys", "list", database_url=database_url).stdout.rstrip().endswith("revoked")
+
+
+def test_revoke_of_an_unknown_id_fails(database_url):
+    for key_id in ("00000000-0000-4000-8000-000000000000", "nope"):
+        assert flask("api-keys", "revoke", key_id, database_url=database_url,
+                     check=False).returncode != 0
+
+
+def test_sealing_keygen_prints_a_usable_pair(database_url):
+    out = flask("sealing", "keygen", database_url=database_url).stdout.splitlines()
+    assert [line.split("=", 1)[0] for line in out] == ["SEALING_PUBLIC_KEY", "SEALING_PRIVATE_KEY"]
+    public, private = (line.split("=", 1)[1] for line in out)
+    sealer = sealing.Sealer(public)
+    ciphertext, _ = sealer.seal({"a": "b"})
+    assert json.loads(sealing.open_sealed(private, ciphertext)) == {"a": "b"}
+
+
+def test_sealing_open_prints_the_credentials_json(database_url, client, alice, sealing_keys):
+    credential = add_provider(client, alice)
+    done = flask("sealing", "open", credential["id"], database_url=database_url,
+                 env={"SEALING_PRIVATE_KEY": sealing_keys[1]})
+    assert json.loads(done.stdout) == TWILIO
+
+
+def test_sealing_open_refuses_without_the_right_private_key(database_url, client, alice):
+    credential = add_provider(client, alice)
+    missing = flask("sealing", "open", credential["id"], database_url=database_url, check=False)
+    assert missing.returncode != 0 and "SEALING_PRIVATE_KEY" in missing.stderr
+    other = flask("sealing", "open", credential["id"], database_url=database_url, check=False,
+                  env={"SEALING_PRIVATE_KEY": sealing.keygen()[1]})
+    assert other.returncode != 0 and "sealed to key" in other.stderr
+    assert TWILIO["auth_token"] not in other.stdout + other.stderr
