@@ -1,0 +1,24 @@
+# Two commands on a fresh clone: `make run` serves the API, `make test` tests it.
+VENV   ?= .venv
+PYTHON := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test clean
+
+# The virtualenv, remade when the project's dependencies change.
+$(STAMP): setup.cfg pyproject.toml
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[dev,test]'
+	touch $(STAMP)
+
+# Serve on http://127.0.0.1:$${PORT:-8000}: a local PostgreSQL in .localdb unless
+# DATABASE_URL is set.
+run: $(STAMP)
+	$(PYTHON) -m app.devserver
+
+test: $(STAMP)
+	$(PYTHON) -m app.localpg --check
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -1,0 +1,95 @@
+"""`make run`: the service under gunicorn, on a local PostgreSQL unless DATABASE_URL is set.
+
+With no DATABASE_URL, a cluster is kept in .localdb/ between runs, with a development
+sealing key pair and API key; the cluster stops when the server does.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from . import auth, localpg, sealing
+from .config import Config
+from .db import connect
+from .queries import api_keys
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+DEV_ACCOUNT = "dev"
+
+
+def dev_sealing_keys(base_dir):
+    """The development key pair kept in base_dir: (public, private)."""
+    path = base_dir / "sealing.env"
+    if not path.exists():
+        public, private = sealing.keygen()
+        path.write_text(f"SEALING_PUBLIC_KEY={public}\nSEALING_PRIVATE_KEY={private}\n")
+        path.chmod(0o600)
+    pairs = dict(line.split("=", 1) for line in path.read_text().split())
+    return pairs["SEALING_PUBLIC_KEY"], pairs["SEALING_PRIVATE_KEY"]
+
+
+def dev_api_key(base_dir, database_url):
+    """The development account key kept in base_dir, made again if the database lost it."""
+    path = base_dir / "dev-api-key"
+    key = path.read_text().strip() if path.exists() else None
+    with connect(Config(database_url=database_url)) as conn:
+        if key is None or api_keys.find_active(conn, auth.key_hash(key)) is None:
+            key = auth.new_key()
+            api_keys.create(conn, key_hash=auth.key_hash(key), kind="account",
+                            account_id=DEV_ACCOUNT, label="make run")
+            path.write_text(key + "\n")
+            path.chmod(0o600)
+    return key
+
+
+def flask_command(*args, env):
+    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args],
+                   cwd=CHECKOUT, env=env, check=True)
+
+
+def serve(env):
+    """Run gunicorn with the production configuration until it stops; return its code."""
+    port = env.setdefault("PORT", "8000")
+    gunicorn = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=CHECKOUT, env=env,
+    )
+    # Ctrl-C or SIGTERM: gunicorn stops gracefully (SIGTERM), answering the requests it
+    # accepted; only then does the database stop.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: gunicorn.terminate())
+    return gunicorn.wait()
+
+
+def main():
+    env = dict(os.environ)
+    cluster = None
+    try:
+        if not env.get("DATABASE_URL"):
+            base_dir = localpg.kept_dir(CHECKOUT)
+            cluster = localpg.start(base_dir)
+            env["DATABASE_URL"] = cluster.url()
+            print(f"PostgreSQL: {env['DATABASE_URL']} (data in {base_dir})", flush=True)
+            if not env.get("SEALING_PUBLIC_KEY"):
+                env["SEALING_PUBLIC_KEY"], _ = dev_sealing_keys(base_dir)
+                print(f"Sealing: development key pair in {base_dir}/sealing.env", flush=True)
+        flask_command("db", "upgrade", env=env)
+        if cluster is not None:
+            key = dev_api_key(base_dir, env["DATABASE_URL"])
+            port = env.get("PORT", "8000")
+            print(f"\nDevelopment API key (account '{DEV_ACCOUNT}'): {key}\n"
+                  f"  curl http://127.0.0.1:{port}/api/v1/telephony/providers"
+                  f' -H "Authorization: Bearer {key}"\n', flush=True)
+        return serve(env)
+    except localpg.ServerMissing as exc:
+        sys.exit(str(exc))
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""gunicorn's settings for the Hub API: `gunicorn --config gunicorn.conf.py wsgi:app`.
+
+The same file serves the Procfile, `make run`, CI and the benchmark.
+"""
+
+import os
+
+# Heroku-style hosts hand the port over in $PORT; a container listens on every interface.
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+
+# One process per core (2 here): Python runs one thread at a time per process.
+workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
+
+# A request spends most of its time waiting on PostgreSQL; threads let a worker serve
+# others meanwhile, with none of gevent's monkey-patching of psycopg.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+
+# One pooled connection per thread, so no thread waits for another's connection:
+# workers × threads (8 here) stays far under PostgreSQL's default max_connections (100).
+os.environ.setdefault("DATABASE_POOL_SIZE", str(threads))
+
+# A worker that answers nothing for this long is stuck: kill and replace it.
+timeout = 30
+# On SIGTERM, requests already accepted get this long to finish before workers exit.
+graceful_timeout = 20
+# Idle keep-alive connections (from nginx or a client) are closed after this long.
+keepalive = 5
+
+# Protocol limits (OWASP API4): a request line, and headers, of sane size.
+limit_request_line = 4094
+limit_request_fields = 50
+limit_request_field_size = 8190
+
+# The app writes one JSON line per request to stdout itself (it knows the account and
+# the request id); gunicorn's own log is for the server's events.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+
+# No runtime control socket: its default path is one per user, so two servers on one
+# host (a deploy overlapping the old one, CI beside a developer) would collide.
+control_socket_disable = True
+
+# The proxies whose X-Forwarded-* headers are believed: nginx on the same host by default.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
+def post_worker_init(worker):
+    """Open the worker's connection pool once the app is loaded: after the fork, so no
+    connection or pool thread is ever shared between processes."""
+    worker.wsgi.extensions["db"].open()
+
+
+def worker_exit(server, worker):
+    """Close the pool's connections cleanly when a worker stops."""
+    app = getattr(worker, "wsgi", None)
+    if app is not None and hasattr(app, "extensions"):
+        app.extensions["db"].close()
