@@ -2,11 +2,12 @@
 
 from flask import Flask
 
-from . import db, errors
+from . import db, errors, health, logs
 from .api import telephony
 from .cli import api_keys_cli, sealing_cli
 from .config import Config
 from .migrations import db_cli
+from .proxy import TrustedProxyFix, trusted_networks
 from .sealing import Sealer
 
 MAX_BODY = 64 * 1024
@@ -20,8 +21,11 @@ def create_app(config=None):
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     app.extensions["sealer"] = Sealer(config.sealing_public_key)
     db.init_app(app, config)
+    logs.init_app(app)
     errors.init_app(app)
+    app.register_blueprint(health.bp)
     app.register_blueprint(telephony)
+    app.wsgi_app = TrustedProxyFix(app.wsgi_app, trusted_networks(config.trusted_proxies))
     for group in (db_cli, api_keys_cli, sealing_cli):
         app.cli.add_command(group)
     return app

@@ -20,6 +20,8 @@ class Config:
     pool_timeout: float = 2.5
     connect_timeout: int = 2
     statement_timeout_ms: int = 2000
+    # Peers whose X-Forwarded-For/-Proto are believed (gunicorn reads the same variable).
+    trusted_proxies: str = "127.0.0.1,::1"
 
     @classmethod
     def from_env(cls, environ=os.environ):
@@ -28,4 +30,7 @@ class Config:
             database_url=environ.get("DATABASE_URL", ""),
             sealing_public_key=environ.get("SEALING_PUBLIC_KEY") or None,
             pool_max_size=int(environ.get("DATABASE_POOL_SIZE", cls.pool_max_size)),
+            statement_timeout_ms=int(
+                environ.get("DATABASE_STATEMENT_TIMEOUT_MS", cls.statement_timeout_ms)),
+            trusted_proxies=environ.get("FORWARDED_ALLOW_IPS", cls.trusted_proxies),
         )

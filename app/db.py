@@ -113,6 +113,23 @@ class Database:
             pool.putconn(conn)
         return pool.getconn()
 
+    def ping(self, timeout=1.0):
+        """Whether the database answers a trivial query within about `timeout` seconds."""
+        try:
+            conn = self.pool.getconn(timeout=timeout)
+        except psycopg.Error:
+            return False
+        try:
+            if is_stale(conn):
+                conn.close()
+                return False
+            conn.execute("SELECT 1")
+            return True
+        except psycopg.Error:
+            return False
+        finally:
+            self.pool.putconn(conn)
+
     def close(self):
         if self._pool is not None and self._pid == os.getpid():
             self._pool.close()

@@ -4,7 +4,7 @@ import logging
 import re
 
 import psycopg
-from flask import Response, g
+from flask import Response
 from werkzeug.exceptions import HTTPException
 
 from .sealing import SealingUnavailable
@@ -90,19 +90,18 @@ def _database_error(exc):
     log.error(
         "database error: %s: %s",
         type(exc).__name__,
-        str(exc).strip().splitlines()[0] if str(exc).strip() else "",
-        extra={"request_id": g.get("request_id")},
+        str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     )
     return text(500, "database error")
 
 
 def _sealing_unavailable(exc):
-    log.error("encryption service unavailable: %s", exc, extra={"request_id": g.get("request_id")})
+    log.error("encryption service unavailable: %s", exc)
     return text(503, "encryption service unavailable")
 
 
 def _unexpected(exc):
-    log.exception("unhandled error", extra={"request_id": g.get("request_id")})
+    log.exception("unhandled error")
     return text(500, "internal server error")
 
 

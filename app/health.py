@@ -1,0 +1,26 @@
+"""Service endpoints, no key needed: /healthz (the process serves), /readyz (it can work)."""
+
+from flask import Blueprint, current_app
+
+from .errors import text
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    # Touches nothing else: a load balancer's liveness check must not fail with the database.
+    return text(200, "ok")
+
+
+@bp.get("/readyz")
+def readyz():
+    missing = []
+    if not current_app.extensions["db"].ping():
+        missing.append("database unavailable")
+    sealer = current_app.extensions["sealer"]
+    if not sealer.available:
+        missing.append(f"sealing key unavailable ({sealer.problem})")
+    if missing:
+        return text(503, "; ".join(missing))
+    return text(200, "ok")
