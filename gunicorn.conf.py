@@ -12,8 +12,9 @@ bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
 
 # A request spends most of its time waiting on PostgreSQL; threads let a worker serve
-# others meanwhile, with none of gevent's monkey-patching of psycopg.
-worker_class = "gthread"
+# others meanwhile, with none of gevent's monkey-patching of psycopg. gthread, made to
+# refuse new connections as soon as a graceful stop begins (app/worker.py).
+worker_class = "app.worker.GracefulThreadWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
 # One pooled connection per thread, so no thread waits for another's connection:
@@ -44,6 +45,24 @@ control_socket_disable = True
 
 # The proxies whose X-Forwarded-* headers are believed: nginx on the same host by default.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
+def when_ready(server):
+    """Warn when every worker's pool together would not fit in PostgreSQL's connection limit."""
+    import psycopg
+
+    pool_size = int(os.environ["DATABASE_POOL_SIZE"])
+    wanted = server.cfg.workers * pool_size
+    try:
+        with psycopg.connect(os.environ.get("DATABASE_URL", ""), connect_timeout=2) as conn:
+            limit = int(conn.execute("SHOW max_connections").fetchone()[0])
+            reserved = int(conn.execute("SHOW superuser_reserved_connections").fetchone()[0])
+    except psycopg.Error as exc:
+        server.log.warning("could not check max_connections: %s", str(exc).strip())
+        return
+    if wanted > limit - reserved:
+        server.log.warning("%s workers x %s connections = %s: more than PostgreSQL allows (%s)",
+                           server.cfg.workers, pool_size, wanted, limit - reserved)
 
 
 def post_worker_init(worker):

@@ -1,0 +1,142 @@
+"""The service as production runs it: the Procfile's gunicorn, its logs, its graceful stop."""
+
+import json
+import socket
+import subprocess
+import threading
+import time
+
+import psycopg
+import pytest
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from app import db
+from app.config import Config
+from server import ROOT, Gunicorn, procfile
+from support import NUMBERS, PROVIDERS, TWILIO, bearer
+
+SECRET_TOKEN = "tok_SECRET_d1f0e5b2c9a84d7e"
+SECRET_SID = "AC" + "feedface" * 4
+
+
+@pytest.fixture(scope="module")
+def gunicorn(database_url, sealing_keys, tmp_path_factory):
+    server = Gunicorn(tmp_path_factory.mktemp("gunicorn") / "out.log",
+                      DATABASE_URL=database_url, SEALING_PUBLIC_KEY=sealing_keys[0],
+                      WEB_CONCURRENCY="2", GUNICORN_THREADS="4").start()
+    yield server
+    server.stop()
+
+
+def test_the_procfile_serves_the_api(gunicorn, make_key):
+    key = make_key("alice")
+    status, headers, body = gunicorn.request(
+        "POST", PROVIDERS, {"provider": "twilio", "credentials": TWILIO}, bearer(key))
+    assert status == 201, body
+    assert headers["Location"].startswith(f"{PROVIDERS}/")
+    assert gunicorn.request("GET", "/readyz")[:3:2] == (200, "ok")
+
+
+def test_logs_are_json_lines_and_never_hold_secrets(gunicorn, make_key):
+    key = make_key("alice")
+    made = []
+    requests = [
+        ("POST", PROVIDERS, {"provider": "twilio", "label": "L",
+                             "credentials": {"account_sid": SECRET_SID, "auth_token": SECRET_TOKEN}},
+         bearer(key), 201),
+        ("POST", PROVIDERS, {"provider": "sip", "credentials": {"auth_token": SECRET_TOKEN}},
+         bearer(key), 400),
+        ("POST", PROVIDERS, f'{{"provider": "twilio", "credentials": "{SECRET_TOKEN}"',
+         {**bearer(key), "Content-Type": "application/json"}, 400),
+        ("GET", f"{PROVIDERS}?api_key={key}", None, {}, 401),
+        ("GET", PROVIDERS, None, bearer("kvn_" + SECRET_TOKEN), 401),
+        ("GET", NUMBERS, None, {**bearer(key), "X-Request-ID": "trace-42"}, 200),
+    ]
+    for method, path, body, headers, expected in requests:
+        status, answer_headers, text = gunicorn.request(method, path, body, headers)
+        assert status == expected, text
+        made.append(answer_headers["X-Request-ID"])
+    gunicorn_log = gunicorn.log()
+    for secret in (key, SECRET_TOKEN, SECRET_SID, "Bearer", "Authorization"):
+        assert secret not in gunicorn_log
+    lines = {line["request_id"]: line for line in gunicorn.log_lines() if line.get("path")}
+    for request_id, (method, path, _, _, expected) in zip(made, requests):
+        line = lines[request_id]
+        assert (line["method"], line["path"], line["status"]) == (
+            method, path.split("?")[0], expected)
+        assert set(line) >= {"time", "request_id", "method", "path", "status", "duration_ms",
+                             "account_id"}
+    assert lines["trace-42"]["account_id"] == "alice"
+
+
+def test_sigterm_answers_every_accepted_request(database_url, sealing_keys, make_key, sql,
+                                                tmp_path):
+    """Requests held mid-flight by a row lock; SIGTERM; the listener closes; the lock goes:
+    every one of them must still be answered."""
+    server = Gunicorn(tmp_path / "out.log", DATABASE_URL=database_url,
+                      SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="2",
+                      GUNICORN_THREADS="4", DATABASE_STATEMENT_TIMEOUT_MS="30000").start()
+    key = make_key("alice")
+    _, _, body = server.request("POST", PROVIDERS, {"provider": "twilio", "credentials": TWILIO},
+                                bearer(key))
+    credential_id = json.loads(body)["id"]
+    _, _, body = server.request("POST", NUMBERS, {"e164": "+12025550123",
+                                                  "credentials_id": credential_id}, bearer(key))
+    number_id = json.loads(body)["id"]
+
+    clients = 4
+    answers = []
+    with psycopg.connect(database_url, autocommit=True) as holder:
+        with holder.transaction():
+            holder.execute("SELECT 1 FROM numbers WHERE id = %s FOR UPDATE", (number_id,))
+
+            def pin(i):
+                answers.append(server.request("PATCH", f"{NUMBERS}/{number_id}",
+                                              {"agent_id": f"agent_{i}"}, bearer(key), timeout=60))
+
+            threads = [threading.Thread(target=pin, args=(i,)) for i in range(clients)]
+            for thread in threads:
+                thread.start()
+            wait_until(lambda: waiting_on_locks(sql) == clients)
+            server.terminate()
+            wait_until(lambda: refuses_connections(server.port))
+        # The transaction ends here: the held requests go on, after SIGTERM.
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [status for status, _, _ in answers] == [204] * clients
+    assert server.process.wait(timeout=30) == 0
+
+
+def waiting_on_locks(sql):
+    return sql.execute("""
+        SELECT count(*) AS n FROM pg_stat_activity
+         WHERE application_name = 'kataven-hub' AND wait_event_type = 'Lock'
+    """).fetchone()["n"]
+
+
+def refuses_connections(port):
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def wait_until(condition, timeout=20):
+    """Poll a condition (not a sleep as synchronisation: we wait for a state, bounded)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.02)
+
+
+def test_the_procfile_release_migrates_a_fresh_database(sql, database_url):
+    name = "fresh_release"
+    sql.execute(f"DROP DATABASE IF EXISTS {name}")
+    sql.execute(f"CREATE DATABASE {name}")
+    url = make_conninfo(**{**conninfo_to_dict(database_url), "dbname": name})
+    try:
+        done = subprocess.run(procfile("release"), cwd=ROOT, env={"DATABASE_URL": url,
+                              "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        with db.connect(Config(database_url=url)) as conn:
+            assert conn.execute("SELECT count(*) AS n FROM schema_migrations").fetchone()["n"] >= 1
+    finally:
+        sql.execute(f"DROP DATABASE {name} WITH (FORCE)")
