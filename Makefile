@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(PYTHON) -m app.devserver
 
 test: $(STAMP)
-	$(PYTHON) -m app.localpg --check
+	$(PYTHON) -m app.localpg check
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 clean:

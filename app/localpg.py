@@ -162,11 +162,25 @@ def kept_dir(checkout):
     return fallback
 
 
+def main(argv):
+    """`python -m app.localpg check`: say clearly, before the tests, what is missing.
+    `python -m app.localpg run -- COMMAND...`: run COMMAND with DATABASE_URL naming a
+    throwaway cluster, then remove the cluster (CI's smoke stage)."""
+    try:
+        bindir = server_bindir()
+    except ServerMissing as exc:
+        return str(exc)
+    if argv[:1] == ["check"]:
+        print(f"PostgreSQL server programs: {bindir}")
+        return 0
+    if argv[:2] == ["run", "--"] and len(argv) > 2:
+        with temporary() as server:
+            env = {**os.environ, "DATABASE_URL": server.url()}
+            return subprocess.run(argv[2:], env=env).returncode
+    return "usage: python -m app.localpg check | run -- COMMAND..."
+
+
 if __name__ == "__main__":
-    # `python -m app.localpg --check`: say clearly, before the tests, what is missing.
     import sys
 
-    try:
-        print(f"PostgreSQL server programs: {server_bindir()}")
-    except ServerMissing as exc:
-        sys.exit(str(exc))
+    sys.exit(main(sys.argv[1:]))
