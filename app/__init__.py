@@ -19,6 +19,8 @@ def create_app(config=None):
     app = Flask(__name__, static_folder=None)
     app.config["HUB"] = config
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    # `//providers` is an unknown path (404), not a redirect to `/providers`.
+    app.url_map.merge_slashes = False
     app.extensions["sealer"] = Sealer(config.sealing_public_key)
     db.init_app(app, config)
     logs.init_app(app)

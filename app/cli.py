@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from . import auth, db, sealing
 from .queries import api_keys, providers
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 api_keys_cli = AppGroup("api-keys", help="Make, list and revoke API keys.")
@@ -38,8 +39,10 @@ def create_key(account_id, platform, label):
         raise click.BadParameter(
             "must be 1 to 64 characters of A-Z a-z 0-9 _ -", param_hint="--account"
         )
-    if len(label) > 200:
-        raise click.BadParameter("at most 200 characters", param_hint="--label")
+    if len(label) > 200 or CONTROL.search(label):
+        # list prints one key a line, tab-separated: a label must not break that.
+        raise click.BadParameter("at most 200 characters, no tabs, newlines or other "
+                                 "control characters", param_hint="--label")
     key = auth.new_key()
     with connect() as conn:
         key_id = api_keys.create(
@@ -62,7 +65,8 @@ def list_keys():
         owner = row["account_id"] if row["kind"] == "account" else "platform"
         state = "revoked" if row["revoked_at"] else "active"
         created = row["created_at"].isoformat(timespec="seconds")
-        click.echo("\t".join([row["id"], owner, row["label"] or "-", created, state]))
+        label = CONTROL.sub(" ", row["label"]) or "-"  # rows made before labels were checked
+        click.echo("\t".join([row["id"], owner, label, created, state]))
 
 
 @api_keys_cli.command("revoke")

@@ -4,15 +4,20 @@ import logging
 import os
 import select
 import threading
+import time
 from contextlib import contextmanager
 
 import psycopg
 from flask import current_app, g
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from .watchdog import Watchdog
 
 log = logging.getLogger(__name__)
+# The contract answers a database failure within 5 seconds of the request's start.
+REQUEST_DEADLINE = 4.5
 
 
 def conninfo(config):
@@ -32,6 +37,8 @@ def conninfo(config):
     params.setdefault("keepalives_idle", 10)
     params.setdefault("keepalives_interval", 5)
     params.setdefault("keepalives_count", 2)
+    # Data unacknowledged this long (a host gone from the network) closes the connection.
+    params.setdefault("tcp_user_timeout", 4000)
     return make_conninfo(**params)
 
 
@@ -65,8 +72,13 @@ class Database:
     def __init__(self, config):
         self.config = config
         self._pool = None
+        self._watchdog = None
         self._pid = None
         self._lock = threading.Lock()
+        # Until then (time.monotonic()), the pool has just failed to give a connection:
+        # later requests wait only briefly, so a burst during an outage is answered
+        # within the contract's 5 seconds instead of queueing behind full waits.
+        self._failing_until = 0.0
 
     @property
     def pool(self):
@@ -76,6 +88,7 @@ class Database:
             with self._lock:
                 if self._pid != os.getpid():
                     self._pool = self._open_pool()
+                    self._watchdog = Watchdog()
                     self._pid = os.getpid()
         return self._pool
 
@@ -101,34 +114,49 @@ class Database:
         pool.open(wait=False)
         return pool
 
-    def getconn(self):
-        """A live connection: stale ones (a restarted server) are dropped, not served."""
+    def getconn(self, deadline):
+        """A live connection, to be given back by `deadline` (time.monotonic()) at the
+        latest: past it, the connection is broken and its query fails. Stale connections
+        (a restarted server) are dropped, not served."""
         pool = self.pool
-        for _ in range(self.config.pool_max_size + 1):
-            conn = pool.getconn()
-            if not is_stale(conn):
-                return conn
-            log.warning("dropping a connection the server closed")
-            conn.close()
-            pool.putconn(conn)
-        return pool.getconn()
+        now = time.monotonic()
+        wait = min(self.config.pool_timeout, deadline - now)
+        if now < self._failing_until:
+            wait = min(wait, 0.1)
+        try:
+            for _ in range(self.config.pool_max_size + 1):
+                conn = pool.getconn(timeout=max(wait, 0.01))
+                if not is_stale(conn):
+                    break
+                log.warning("dropping a connection the server closed")
+                conn.close()
+                pool.putconn(conn)
+            else:
+                conn = pool.getconn(timeout=max(wait, 0.01))
+        except PoolTimeout:
+            self._failing_until = time.monotonic() + 1.0
+            raise
+        self._failing_until = 0.0
+        self._watchdog.watch(conn, deadline)
+        return conn
+
+    def putconn(self, conn):
+        self._watchdog.release(conn)
+        self.pool.putconn(conn)
 
     def ping(self, timeout=1.0):
         """Whether the database answers a trivial query within about `timeout` seconds."""
         try:
-            conn = self.pool.getconn(timeout=timeout)
+            conn = self.getconn(deadline=time.monotonic() + timeout)
         except psycopg.Error:
             return False
         try:
-            if is_stale(conn):
-                conn.close()
-                return False
             conn.execute("SELECT 1")
             return True
         except psycopg.Error:
             return False
         finally:
-            self.pool.putconn(conn)
+            self.putconn(conn)
 
     def close(self):
         if self._pool is not None and self._pid == os.getpid():
@@ -143,9 +171,11 @@ def init_app(app, config):
 
 
 def conn():
-    """The request's connection, taken from the pool on first use."""
+    """The request's connection, taken from the pool on first use, to be done with
+    within the request's deadline (REQUEST_DEADLINE seconds after it began)."""
     if "db_conn" not in g:
-        g.db_conn = current_app.extensions["db"].getconn()
+        started = g.get("started") or time.monotonic()
+        g.db_conn = current_app.extensions["db"].getconn(started + REQUEST_DEADLINE)
     return g.db_conn
 
 
@@ -159,4 +189,4 @@ def transaction():
 def _release(_exc):
     connection = g.pop("db_conn", None)
     if connection is not None:
-        current_app.extensions["db"].pool.putconn(connection)
+        current_app.extensions["db"].putconn(connection)

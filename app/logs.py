@@ -66,7 +66,7 @@ def setup_logging():
 def _start():
     incoming = request.headers.get("X-Request-ID", "")
     g.request_id = incoming if SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
-    g.started = time.perf_counter()
+    g.started = time.monotonic()
 
 
 def _finish(response):
@@ -78,7 +78,7 @@ def _finish(response):
         "method": request.method,
         "path": request.path,
         "status": response.status_code,
-        "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+        "duration_ms": round((time.monotonic() - started) * 1000, 2) if started else None,
         "account_id": g.get("account_id"),
         "remote_addr": request.remote_addr,
     }})

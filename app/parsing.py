@@ -6,19 +6,27 @@ JSON syntax, duplicate names, NUL characters, types and unknown fields.
 
 import json
 
-from flask import request
+from flask import current_app, g, request
 from marshmallow import ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .errors import BadRequest, invalid_body, invalid_query
 from .schemas import SERVER_SET
 
 
-def _refuse_duplicates(pairs):
-    # JSON parsers disagree on which duplicate wins; refuse rather than guess.
-    obj = {}
+class _Object(dict):
+    """A parsed JSON object that remembers the first name it was given twice."""
+
+    duplicate = None
+
+
+def _object(pairs):
+    # JSON parsers disagree on which duplicate wins; we refuse rather than guess. The
+    # name is reported later, by _check, which knows the path to it.
+    obj = _Object()
     for name, value in pairs:
-        if name in obj:
-            raise invalid_body(name, "duplicate field")
+        if name in obj and obj.duplicate is None:
+            obj.duplicate = name
         obj[name] = value
     return obj
 
@@ -27,8 +35,16 @@ def _refuse_constant(name):
     raise BadRequest(f"invalid body: {name} is not JSON")
 
 
-def _check_strings(value, path):
-    """Refuse what PostgreSQL cannot store: NUL characters and unpaired surrogates."""
+def _refuse_huge_int(digits):
+    # No field takes a number this long; Python's own refusal would talk about itself.
+    if len(digits) > 100:
+        raise BadRequest("invalid body: a number has more than 100 digits")
+    return int(digits)
+
+
+def _check(value, path):
+    """Refuse duplicate names, and what PostgreSQL cannot store: NUL characters and
+    unpaired surrogates."""
     if isinstance(value, str):
         if "\x00" in value:
             raise invalid_body(path or "body", "must not contain NUL characters")
@@ -37,38 +53,63 @@ def _check_strings(value, path):
         except UnicodeEncodeError:
             raise invalid_body(path or "body", "not valid Unicode") from None
     elif isinstance(value, dict):
+        if getattr(value, "duplicate", None) is not None:
+            raise invalid_body(_join(path, value.duplicate), "duplicate field")
         for name, item in value.items():
-            _check_strings(name, path)
-            _check_strings(item, f"{path}.{name}" if path else name)
+            _check(name, path)
+            _check(item, _join(path, name))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _check_strings(item, f"{path}[{index}]")
+            _check(item, f"{path}[{index}]")
+
+
+def _join(path, name):
+    return f"{path}.{name}" if path else name
+
+
+def raw_body():
+    """The request's bytes, at most MAX_CONTENT_LENGTH of them; 413 beyond."""
+    if "raw_body" not in g:
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        if request.content_length is None and request.environ.get("wsgi.input_terminated"):
+            # A chunked body: Werkzeug would cut it at the limit without a word.
+            data = request.environ["wsgi.input"].read(limit + 1)
+            if len(data) > limit:
+                raise RequestEntityTooLarge()
+        else:
+            data = request.get_data()  # 413 at once when Content-Length is over the limit
+        g.raw_body = data
+    return g.raw_body
 
 
 def json_object():
-    """The request's body: a JSON object sent as application/json, or 400."""
+    """The request's body: a JSON object sent as application/json, or 400 (413)."""
+    if (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]:
+        raise RequestEntityTooLarge()  # whatever its type: too large is the first problem
     if request.mimetype != "application/json":
         raise BadRequest("invalid body: Content-Type must be application/json")
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
         raise BadRequest("invalid body: charset must be utf-8")
-    raw = request.get_data(cache=False)  # a body over the limit raises 413 here
     try:
         body = json.loads(
-            raw.decode("utf-8"),
-            object_pairs_hook=_refuse_duplicates,
+            raw_body().decode("utf-8"),
+            object_pairs_hook=_object,
             parse_constant=_refuse_constant,
+            parse_int=_refuse_huge_int,
         )
     except UnicodeDecodeError:
         raise BadRequest("invalid body: not valid UTF-8") from None
     except RecursionError:
         raise BadRequest("invalid body: nested too deeply") from None
-    except ValueError as exc:
-        problem = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
-        raise BadRequest(f"invalid body: malformed JSON: {problem.lower()}") from None
+    except json.JSONDecodeError as exc:
+        problem = exc.msg.lower().removesuffix(" at")
+        raise BadRequest(
+            f"invalid body: malformed JSON: {problem} at line {exc.lineno} column {exc.colno}"
+        ) from None
     if not isinstance(body, dict):
         raise BadRequest("invalid body: must be a JSON object")
-    _check_strings(body, "")
+    _check(body, "")
     return body
 
 

@@ -136,7 +136,7 @@ class Credentials(fields.Field):
             raise ValidationError(f"at most {MAX_CREDENTIAL_FIELDS} fields")
         for name, secret in value.items():
             if not CREDENTIAL_NAME.fullmatch(name):
-                raise ValidationError("field names are 1 to 64 characters of a-z A-Z 0-9 _")
+                raise ValidationError({name: ["field names are 1 to 64 characters of a-z A-Z 0-9 _"]})
             if not isinstance(secret, str) or not secret:
                 raise ValidationError({name: ["must be a non-empty string"]})
             if len(secret) > MAX_CREDENTIAL_VALUE:

@@ -15,16 +15,23 @@ def post_raw(client, headers, data, content_type="application/json", path=PROVID
 
 
 @pytest.mark.parametrize("data, message", [
-    ("", "invalid body: malformed JSON: expecting value"),
-    ("{", "invalid body: malformed JSON: expecting property name enclosed in double quotes"),
+    ("", "invalid body: malformed JSON: expecting value at line 1 column 1"),
+    ("{", "invalid body: malformed JSON: expecting property name enclosed in double quotes"
+          " at line 1 column 2"),
     ("{'provider': 'twilio'}",
-     "invalid body: malformed JSON: expecting property name enclosed in double quotes"),
+     "invalid body: malformed JSON: expecting property name enclosed in double quotes"
+     " at line 1 column 2"),
+    ('{"label": "a\nb"}',
+     "invalid body: malformed JSON: invalid control character at line 1 column 13"),
+    ('{"e164": ' + "1" * 101 + "}", "invalid body: a number has more than 100 digits"),
     ("[]", "invalid body: must be a JSON object"),
     ('"twilio"', "invalid body: must be a JSON object"),
     ("null", "invalid body: must be a JSON object"),
     ("42", "invalid body: must be a JSON object"),
     ('{"provider": NaN}', "invalid body: NaN is not JSON"),
     ('{"provider": "twilio", "provider": "plivo"}', "invalid body: provider: duplicate field"),
+    ('{"credentials": {"auth_token": "a", "auth_token": "b"}}',
+     "invalid body: credentials.auth_token: duplicate field"),
     ('{"label": "a\\u0000b"}', "invalid body: label: must not contain NUL characters"),
     ('{"credentials": {"auth_token": "a\\u0000"}}',
      "invalid body: credentials.auth_token: must not contain NUL characters"),
@@ -41,6 +48,12 @@ def test_malformed_bodies_answer_400(client, alice, data, message):
 def test_invalid_utf8_answers_400(client, alice):
     assert error(post_raw(client, alice, b'{"label": "\xff"}')) == (
         400, "invalid body: not valid UTF-8")
+
+
+def test_a_body_over_the_limit_answers_413_whatever_its_type(client, alice):
+    answer = client.post(PROVIDERS, data="x" * (64 * 1024 + 1),
+                         headers={**alice, "Content-Type": "text/plain"})
+    assert error(answer)[0] == 413
 
 
 @pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded",

@@ -23,7 +23,8 @@ def test_a_platform_key_acts_for_x_account_id(database_url, client):
 
 
 def test_create_needs_exactly_one_of_account_or_platform(database_url):
-    for args in ([], ["--account", "a", "--platform"], ["--account", "bad id"]):
+    for args in ([], ["--account", "a", "--platform"], ["--account", "bad id"],
+                 ["--account", "a", "--label", "line\nfake-id\tplatform"]):
         done = flask("api-keys", "create", *args, database_url=database_url, check=False)
         assert done.returncode != 0
         assert done.stdout == ""

@@ -140,3 +140,16 @@ def test_the_procfile_release_migrates_a_fresh_database(sql, database_url):
             assert conn.execute("SELECT count(*) AS n FROM schema_migrations").fetchone()["n"] >= 1
     finally:
         sql.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.mark.parametrize("path, headers, status", [
+    (f"{PROVIDERS}?agent_id=" + "a" * 5000, {}, 414),
+    (PROVIDERS, {"Authorization": "Bearer " + "k" * 9000}, 431),
+    (PROVIDERS, {f"X-Filler-{i}": "x" for i in range(120)}, 431),
+])
+def test_gunicorns_own_limits_answer_one_line_of_text(gunicorn, path, headers, status):
+    got, answer_headers, body = gunicorn.request("GET", path, headers=headers)
+    assert got == status
+    assert answer_headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert "\n" not in body and "<" not in body
+    assert "k" * 100 not in body  # never an echo of the header's value

@@ -1,0 +1,127 @@
+"""Database outages under a real gunicorn: fail fast with `500 database error`, recover alone."""
+
+import json
+import os
+import shutil
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from app import db, localpg, migrations
+from app.auth import key_hash, new_key
+from app.config import Config
+from app.queries import api_keys
+from server import Gunicorn
+from support import PROVIDERS, bearer
+
+# A bound on each request, so that a hang fails the test instead of stalling it; the
+# contract's own bound is 5 seconds, the service's deadline 4.5.
+CLIENT_TIMEOUT = 8
+
+
+@pytest.fixture
+def cluster():
+    """A PostgreSQL of this test's own, to stop, freeze and start again."""
+    server = localpg.start()
+    with db.connect(Config(database_url=server.url())) as conn:
+        migrations.upgrade(conn)
+    yield server
+    server.stop()
+    shutil.rmtree(server.base_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def served(cluster, sealing_keys, tmp_path):
+    """(gunicorn on that cluster, headers of a key of account alice)."""
+    key = new_key()
+    with db.connect(Config(database_url=cluster.url())) as conn:
+        api_keys.create(conn, key_hash=key_hash(key), kind="account", account_id="alice", label="")
+    server = Gunicorn(tmp_path / "out.log", DATABASE_URL=cluster.url(),
+                      SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="2",
+                      GUNICORN_THREADS="4").start()
+    yield server, bearer(key)
+    server.stop()
+
+
+def burst(server, headers, n=24):
+    """n concurrent GET /providers: [(status, body, seconds)]."""
+    def one(_):
+        started = time.monotonic()
+        status, _, body = server.request("GET", PROVIDERS, headers=headers, timeout=CLIENT_TIMEOUT)
+        return status, body, time.monotonic() - started
+
+    with ThreadPoolExecutor(n) as pool:
+        return list(pool.map(one, range(n)))
+
+
+def wait_until(condition, timeout=20):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.05)
+
+
+def serves(server, headers):
+    return server.request("GET", PROVIDERS, headers=headers, timeout=CLIENT_TIMEOUT)[0] == 200
+
+
+def test_a_stopped_database_answers_500_and_the_service_recovers_without_restart(cluster, served):
+    server, alice = served
+    assert serves(server, alice)
+    cluster.stop()
+    results = burst(server, alice)
+    assert {(status, body) for status, body, _ in results} == {(500, "database error")}
+    status, _, body = server.request("GET", "/readyz", timeout=CLIENT_TIMEOUT)
+    assert (status, body) == (503, "database unavailable")
+    assert server.request("GET", "/healthz")[0] == 200
+    cluster.start()
+    wait_until(lambda: serves(server, alice))
+    assert server.request("GET", "/readyz")[0] == 200
+    print(f"slowest answer during the outage: {max(s for _, _, s in results):.2f} s")
+
+
+def test_the_cause_is_logged_with_the_request_id(cluster, served):
+    server, alice = served
+    cluster.stop()
+    status, headers, _ = server.request("GET", PROVIDERS, headers={**alice, "X-Request-ID": "outage-1"},
+                                        timeout=CLIENT_TIMEOUT)
+    assert (status, headers["X-Request-ID"]) == (500, "outage-1")
+    server.stop()
+    errors = [line for line in server.log_lines()
+              if line.get("request_id") == "outage-1" and line["level"] == "error"]
+    assert errors and errors[0]["message"].startswith("database error: ")
+
+
+def postgres_processes(cluster):
+    """The postmaster and its children."""
+    parent = cluster.server_pid
+    children = [int(pid) for pid in os.listdir("/proc") if pid.isdigit()
+                and _parent_of(int(pid)) == parent]
+    return [parent, *children]
+
+
+def _parent_of(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def test_a_frozen_database_answers_500_within_the_deadline_then_recovers(cluster, served):
+    server, alice = served
+    assert serves(server, alice)
+    frozen = postgres_processes(cluster)
+    for pid in frozen:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        results = burst(server, alice, n=8)
+        status, _, body = server.request("GET", "/readyz", timeout=CLIENT_TIMEOUT)
+    finally:
+        for pid in frozen:
+            os.kill(pid, signal.SIGCONT)
+    assert {(status, body) for status, body, _ in results} == {(500, "database error")}
+    assert status == 503
+    wait_until(lambda: serves(server, alice))
