@@ -4,9 +4,8 @@ from flask import Flask
 
 from . import db, errors, health, logs
 from .api import telephony
-from .cli import api_keys_cli, sealing_cli
+from .cli import api_keys_cli, db_cli, sealing_cli
 from .config import Config
-from .migrations import db_cli
 from .proxy import TrustedProxyFix, trusted_networks
 from .sealing import Sealer
 

@@ -1,4 +1,5 @@
-"""Operator commands: `api-keys create|list|revoke` and `sealing keygen|open`."""
+"""Operator commands: `db upgrade|purge-idempotency-keys`, `api-keys create|list|revoke`
+and `sealing keygen|open`."""
 
 import os
 import re
@@ -7,12 +8,13 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import auth, db, sealing
-from .queries import api_keys, providers
+from . import auth, db, migrations, sealing
+from .queries import api_keys, idempotency, providers
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
+db_cli = AppGroup("db", help="Database schema and housekeeping.")
 api_keys_cli = AppGroup("api-keys", help="Make, list and revoke API keys.")
 sealing_cli = AppGroup("sealing", help="Sealing key pairs and opening sealed credentials.")
 
@@ -25,6 +27,25 @@ def uuid_argument(_ctx, _param, value):
     if not UUID.fullmatch(value):
         raise click.BadParameter("must be a UUID")
     return value.lower()
+
+
+@db_cli.command("upgrade")
+def upgrade():
+    """Apply the pending migrations from sql/ (safe to run from several processes)."""
+    with connect() as conn:
+        done = migrations.upgrade(conn)
+    for line in done:
+        click.echo(f"applied {line}", err=True)
+    click.echo(f"database up to date ({len(done)} applied)", err=True)
+
+
+@db_cli.command("purge-idempotency-keys")
+def purge_idempotency_keys():
+    """Delete expired Idempotency-Key answers of every account (for a daily schedule;
+    each account's own go on its next keyed request anyway)."""
+    with connect() as conn:
+        purged = idempotency.purge_expired(conn)
+    click.echo(f"purged {purged} expired idempotency keys", err=True)
 
 
 @api_keys_cli.command("create")

@@ -25,9 +25,11 @@ def conninfo(config):
     params = conninfo_to_dict(config.database_url)
     # Server-side limits, so that no statement or forgotten transaction holds a
     # worker (or a lock) longer than the contract's 5 seconds.
+    # A lock wait (a retry behind the first request with its Idempotency-Key, say)
+    # gives up before the statement would, so that it is told apart.
     limits = (
         f"-c statement_timeout={config.statement_timeout_ms}"
-        f" -c lock_timeout={config.statement_timeout_ms}"
+        f" -c lock_timeout={config.statement_timeout_ms // 2}"
         " -c idle_in_transaction_session_timeout=10000"
     )
     params["options"] = f"{params.get('options', '')} {limits}".strip()

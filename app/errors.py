@@ -73,7 +73,8 @@ def text(status, message, headers=None):
     return Response(line, status, headers, content_type="text/plain; charset=utf-8")
 
 
-def _api_error(exc):
+def answer(exc):
+    """The answer to an ApiError."""
     return text(exc.status, exc.message, exc.headers)
 
 
@@ -106,7 +107,7 @@ def _unexpected(exc):
 
 
 def init_app(app):
-    app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(ApiError, answer)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(psycopg.Error, _database_error)
     app.register_error_handler(SealingUnavailable, _sealing_unavailable)

@@ -1,20 +1,12 @@
-"""`db upgrade`: applies the numbered SQL files of sql/ in order, each once."""
+"""Migrations: the numbered SQL files of sql/, applied in order, each once."""
 
 import re
 from pathlib import Path
-
-import click
-from flask import current_app
-from flask.cli import AppGroup
-
-from . import db
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 # Any constant shared by every process that migrates this database.
 LOCK_ID = 0x6B617461  # "kata"
 FILE_NAME = re.compile(r"^(\d{3,})_[a-z0-9_]+\.sql$")
-
-db_cli = AppGroup("db", help="Database schema.")
 
 
 def pending_files(applied, sql_dir=SQL_DIR):
@@ -54,13 +46,3 @@ def upgrade(conn, sql_dir=SQL_DIR):
         return done
     finally:
         conn.execute("SELECT pg_advisory_unlock(%s)", (LOCK_ID,))
-
-
-@db_cli.command("upgrade")
-def upgrade_command():
-    """Apply the pending migrations from sql/."""
-    with db.connect(current_app.config["HUB"]) as conn:
-        done = upgrade(conn)
-    for line in done:
-        click.echo(f"applied {line}", err=True)
-    click.echo(f"database up to date ({len(done)} applied)", err=True)

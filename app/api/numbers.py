@@ -3,6 +3,7 @@
 from flask import Blueprint, g, url_for
 
 from .. import db
+from ..idempotency import idempotent
 from ..answers import created, json_answer, no_content
 from ..errors import BadRequest, NotFound, invalid_body
 from ..pagination import decode, page
@@ -19,6 +20,7 @@ list_query = ListNumbersQuery()
 
 
 @bp.post("")
+@idempotent
 def create():
     body = load_body(create_request)
     try:

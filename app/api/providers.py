@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, g, url_for
 
 from .. import db
+from ..idempotency import idempotent
 from ..answers import created, json_answer, no_content
 from ..errors import BadRequest, Conflict, NotFound
 from ..pagination import decode, page
@@ -28,6 +29,7 @@ def seal(credentials):
 
 
 @bp.post("")
+@idempotent
 def create():
     body = load_body(create_request)
     ciphertext, keys, key_id = seal(body["credentials"])
