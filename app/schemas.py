@@ -35,7 +35,17 @@ SERVER_SET = ("id", "account_id", "created_at", "updated_at")
 
 # --- fields ----------------------------------------------------------------------------
 
-class Str(fields.String):
+class Documented:
+    """A field whose class says how the OpenAPI document describes it (`openapi`)."""
+
+    openapi = {}
+
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = {**self.openapi, **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+
+
+class Str(Documented, fields.String):
     """A JSON string, never coerced from another type."""
 
     default_error_messages = {
@@ -45,7 +55,7 @@ class Str(fields.String):
     }
 
 
-class Bool(fields.Boolean):
+class Bool(Documented, fields.Boolean):
     """A JSON boolean: no "yes", 1 or "true"."""
 
     default_error_messages = {
@@ -71,6 +81,9 @@ class Provider(Str):
 class E164(Str):
     """A phone number in E.164 form that libphonenumber finds valid."""
 
+    openapi = {"pattern": r"^\+[1-9][0-9]{1,14}$", "example": "+12025550123",
+               "description": "E.164, valid by libphonenumber's rules"}
+
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
         if not is_valid_e164(value):
@@ -80,6 +93,9 @@ class E164(Str):
 
 class AgentId(Str):
     """An agent id; null or "" mean no agent."""
+
+    openapi = {"pattern": "^[A-Za-z0-9_-]{0,64}$", "example": "agent_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z",
+               "description": "null or an empty string: pinned to no agent"}
 
     def __init__(self, **kwargs):
         super().__init__(allow_none=True, **kwargs)
@@ -96,6 +112,8 @@ class AgentId(Str):
 class CredentialsId(Str):
     """The id of a credential of the same account; no other form can name one."""
 
+    openapi = {"format": "uuid", "description": "a credential of the same account"}
+
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
         if not UUID_FORM.fullmatch(value):
@@ -105,6 +123,10 @@ class CredentialsId(Str):
 
 class Label(Str):
     """A label of 1 to 100 characters after trimming; null means the default."""
+
+    openapi = {"pattern": r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$",
+               "example": "Production Twilio",
+               "description": "1 to 100 characters after trimming; null: the provider's name"}
 
     def __init__(self, **kwargs):
         super().__init__(allow_none=True, **kwargs)
@@ -118,8 +140,21 @@ class Label(Str):
         return value
 
 
-class Credentials(fields.Field):
+class Credentials(Documented, fields.Field):
     """The credential fields: names of a-z A-Z 0-9 _, values non-empty strings."""
+
+    openapi = {
+        "type": "object",
+        "minProperties": 1,
+        "maxProperties": MAX_CREDENTIAL_FIELDS,
+        "additionalProperties": {"type": "string", "minLength": 1,
+                                 "maxLength": MAX_CREDENTIAL_VALUE},
+        "propertyNames": {"pattern": "^[A-Za-z0-9_]{1,64}$"},
+        "description": "twilio: account_sid (AC and 32 hex digits), auth_token; "
+                       "plivo and vobiz: auth_id, auth_token. Sealed, never shown again.",
+        "example": {"account_sid": "AC0123456789abcdef0123456789abcdef",
+                    "auth_token": "your_auth_token"},
+    }
 
     default_error_messages = {
         "required": "required",
@@ -220,8 +255,10 @@ class UpdateNumberRequest(Body):
 
 # --- query strings ---------------------------------------------------------------------
 
-class Limit(fields.Integer):
+class Limit(Documented, fields.Integer):
     """A page size: decimal digits only, 1 to 200."""
+
+    openapi = {"minimum": 1, "maximum": 200}
 
     default_error_messages = {"invalid": "must be an integer from 1 to 200"}
 
@@ -237,6 +274,8 @@ class Limit(fields.Integer):
 class Cursor(Str):
     """The opaque next_cursor of a previous page."""
 
+    openapi = {"description": "the next_cursor of the previous page"}
+
 
 class ListQuery(Schema):
     error_messages = {"unknown": "unknown parameter"}
@@ -249,6 +288,8 @@ class ListProvidersQuery(ListQuery):
 
 
 class QueryAgentId(Str):
+    openapi = {"pattern": "^[A-Za-z0-9_-]{1,64}$"}
+
     def _deserialize(self, value, attr, data, **kwargs):
         if not AGENT_ID.fullmatch(value):
             raise ValidationError("must be 1 to 64 characters of A-Z a-z 0-9 _ -")
@@ -256,6 +297,8 @@ class QueryAgentId(Str):
 
 
 class QueryUuid(Str):
+    openapi = {"format": "uuid"}
+
     def _deserialize(self, value, attr, data, **kwargs):
         if not UUID_FORM.fullmatch(value):
             raise ValidationError("not a valid UUID")
@@ -263,6 +306,8 @@ class QueryUuid(Str):
 
 
 class QueryE164(Str):
+    openapi = {"pattern": r"^\+[1-9][0-9]{1,14}$", "description": "write + as %2B"}
+
     def _deserialize(self, value, attr, data, **kwargs):
         # A `+` left unencoded in a query string arrives as a space: it can only mean `+`.
         if value.startswith(" "):
