@@ -94,11 +94,14 @@ def test_the_cause_is_logged_with_the_request_id(cluster, served):
     assert errors and errors[0]["message"].startswith("database error: ")
 
 
-def postgres_processes(cluster):
-    """The postmaster and its children."""
+def freeze(cluster):
+    """SIGSTOP the postmaster, then (now that it forks no more) each of its children."""
     parent = cluster.server_pid
-    children = [int(pid) for pid in os.listdir("/proc") if pid.isdigit()
-                and _parent_of(int(pid)) == parent]
+    os.kill(parent, signal.SIGSTOP)
+    children = [int(pid) for pid in os.listdir("/proc")
+                if pid.isdigit() and _parent_of(int(pid)) == parent]
+    for pid in children:
+        os.kill(pid, signal.SIGSTOP)
     return [parent, *children]
 
 
@@ -113,9 +116,7 @@ def _parent_of(pid):
 def test_a_frozen_database_answers_500_within_the_deadline_then_recovers(cluster, served):
     server, alice = served
     assert serves(server, alice)
-    frozen = postgres_processes(cluster)
-    for pid in frozen:
-        os.kill(pid, signal.SIGSTOP)
+    frozen = freeze(cluster)
     try:
         results = burst(server, alice, n=8)
         status, _, body = server.request("GET", "/readyz", timeout=CLIENT_TIMEOUT)
