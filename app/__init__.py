@@ -4,7 +4,7 @@ from flask import Flask
 
 from . import db, errors, health, logs, openapi
 from .api import telephony
-from .cli import api_keys_cli, db_cli, sealing_cli
+from .cli import api_keys_cli, bench_cli, db_cli, sealing_cli
 from .config import Config
 from .proxy import TrustedProxyFix, trusted_networks
 from .sealing import Sealer
@@ -28,6 +28,6 @@ def create_app(config=None):
     openapi.init_app(app)
     app.register_blueprint(telephony)
     app.wsgi_app = TrustedProxyFix(app.wsgi_app, trusted_networks(config.trusted_proxies))
-    for group in (db_cli, api_keys_cli, sealing_cli):
+    for group in (db_cli, api_keys_cli, sealing_cli, bench_cli):
         app.cli.add_command(group)
     return app

@@ -3,12 +3,13 @@ and `sealing keygen|open`."""
 
 import os
 import re
+import time
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import auth, db, migrations, sealing
+from . import auth, db, migrations, sealing, seed
 from .queries import api_keys, idempotency, providers
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -17,6 +18,7 @@ UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-
 db_cli = AppGroup("db", help="Database schema and housekeeping.")
 api_keys_cli = AppGroup("api-keys", help="Make, list and revoke API keys.")
 sealing_cli = AppGroup("sealing", help="Sealing key pairs and opening sealed credentials.")
+bench_cli = AppGroup("bench", help="Benchmark data.")
 
 
 def connect():
@@ -128,3 +130,19 @@ def open_credential(provider_id):
             f"credential is sealed to key {row['sealing_key_id']}; this private key is {key_id}"
         )
     click.echo(sealing.open_sealed(private_key, row["sealed_credentials"]))
+
+
+@bench_cli.command("seed")
+@click.option("--accounts", type=click.IntRange(1, 1_000_000), default=100, show_default=True)
+@click.option("--numbers", type=click.IntRange(0, 1_000_000_000), default=1000, show_default=True)
+def bench_seed(accounts, numbers):
+    """Load synthetic accounts, credentials and numbers through COPY (bench_* accounts)."""
+    sealer = current_app.extensions["sealer"]
+    if not sealer.available:
+        sealer = sealing.Sealer(sealing.keygen()[0])  # synthetic data: any key will do
+    started = time.monotonic()
+    with connect() as conn:
+        seed.seed(conn, accounts=accounts, numbers=numbers, sealer=sealer)
+    seconds = time.monotonic() - started
+    click.echo(f"seeded {accounts} accounts and {numbers} numbers in {seconds:.1f} s"
+               f" ({numbers / seconds:,.0f} numbers/s)", err=True)

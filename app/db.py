@@ -45,8 +45,14 @@ def conninfo(config):
 
 
 def connect(config):
-    """A single connection outside the pool, for the command line."""
-    return psycopg.connect(conninfo(config), autocommit=True, row_factory=dict_row)
+    """A single connection outside the pool, for the command line: no request limits,
+    since a migration or a bulk load may rightly take longer, and `db upgrade` waits
+    on another's advisory lock as long as that one runs."""
+    conn = psycopg.connect(conninfo(config), autocommit=True, row_factory=dict_row)
+    conn.execute("SET statement_timeout = 0")
+    conn.execute("SET lock_timeout = 0")
+    conn.execute("SET idle_in_transaction_session_timeout = 0")
+    return conn
 
 
 def is_stale(conn):

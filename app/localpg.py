@@ -93,8 +93,9 @@ def _prepare(base_dir, account, bindir):
     return settings
 
 
-def start(base_dir=None):
-    """Start a cluster in base_dir (kept, reused) or in a new temporary folder.
+def start(base_dir=None, server_settings=None):
+    """Start a cluster in base_dir (kept, reused) or in a new temporary folder, with
+    `server_settings` (name -> value) on the server's command line.
 
     Returns the running testing.postgresql.Postgresql; its url() names database 'test'.
     """
@@ -110,7 +111,10 @@ def start(base_dir=None):
     settings = _prepare(base_dir, account, bindir)
     if not can_reach(account, base_dir / "data"):
         raise RuntimeError(f"the '{account.pw_name}' account cannot write in {base_dir}")
-    return testing.postgresql.Postgresql(base_dir=str(base_dir), **settings)
+    args = testing.postgresql.Postgresql.DEFAULT_SETTINGS["postgres_args"]
+    for name, value in (server_settings or {}).items():
+        args += f" -c {name}={value}"
+    return testing.postgresql.Postgresql(base_dir=str(base_dir), postgres_args=args, **settings)
 
 
 def _stop_orphan(data_dir, wait_seconds=10):

@@ -82,3 +82,25 @@ def test_sealing_open_refuses_without_the_right_private_key(database_url, client
                   env={"SEALING_PRIVATE_KEY": sealing.keygen()[1]})
     assert other.returncode != 0 and "sealed to key" in other.stderr
     assert TWILIO["auth_token"] not in other.stdout + other.stderr
+
+
+def test_bench_seed_loads_accounts_credentials_and_numbers(database_url, sql, client, make_key):
+    indexes = lambda: sorted(r["indexname"] for r in sql.execute(  # noqa: E731
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'numbers'"))
+    before = indexes()
+    done = flask("bench", "seed", "--accounts", "3", "--numbers", "50", database_url=database_url)
+    assert "seeded 3 accounts and 50 numbers" in done.stderr
+    flask("bench", "seed", "--accounts", "3", "--numbers", "10", database_url=database_url)
+    counts = sql.execute("""
+        SELECT (SELECT count(*) FROM providers) AS providers,
+               (SELECT count(*) FROM numbers) AS numbers,
+               (SELECT count(DISTINCT account_id) FROM numbers) AS accounts
+    """).fetchone()
+    assert counts == {"providers": 6, "numbers": 60, "accounts": 3}
+    assert indexes() == before
+    # The seeded rows are ordinary rows: listed, paginated and guarded like any other.
+    key = make_key("bench_000001")
+    listed = client.get("/api/v1/telephony/numbers?limit=200", headers=bearer(key)).json
+    assert len(listed["numbers"]) == 20
+    credential = listed["numbers"][0]["credentials_id"]
+    assert client.delete(f"{PROVIDERS}/{credential}", headers=bearer(key)).status_code == 409

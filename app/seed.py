@@ -1,0 +1,92 @@
+"""Synthetic accounts, credentials and numbers for benchmarks, loaded with COPY.
+
+Accounts are `bench_000001`...; each has a Twilio and a Plivo credential (one sealed
+value shared by all: the data is synthetic) and 20 agents. Numbers are spread over
+the accounts in turn, one millisecond apart, under the unassigned country code +999,
+so they never collide with a real number; a second run adds more after the first.
+"""
+
+import uuid
+
+from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
+
+from . import sealing
+
+AGENTS = 20
+PROVIDERS = ("twilio", "plivo")
+BATCH = 20_000  # rows per write to the COPY stream
+
+
+def account_id(index):
+    return f"bench_{index:06d}"
+
+
+def seed(conn, *, accounts, numbers, sealer):
+    """Load `accounts` accounts (made once) and `numbers` more numbers; return counts."""
+    sealed, key_id = sealer.seal({"account_sid": "AC" + "0" * 32, "auth_token": "synthetic"})
+    with conn.transaction():
+        # The rows are made consistent here: skip the per-row foreign key checks, by far
+        # the slowest part of the load (needs a superuser, as a benchmark database has).
+        conn.execute("SET LOCAL session_replication_role = replica")
+        credentials = _credentials(conn, accounts, sealed, key_id)
+        start = conn.execute(
+            "SELECT count(*) AS n FROM numbers WHERE e164 LIKE '+999%%'").fetchone()["n"]
+        # Secondary indexes are built once after the load (a sort) rather than entry by
+        # entry; their definitions come from the catalog, so they are the migrations'.
+        secondary = conn.execute("""
+            SELECT i.indexname, i.indexdef
+              FROM pg_indexes i
+             WHERE i.tablename = 'numbers'
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+        """).fetchall()
+        for index in secondary:
+            conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(index["indexname"])))
+        cursor = conn.cursor()
+        # Data goes to the server from a thread of its own while the next batch is made.
+        with cursor.copy(
+            "COPY numbers (account_id, e164, provider, credentials_id, agent_id,"
+            " created_at, updated_at) FROM STDIN", writer=QueuedLibpqWriter(cursor)
+        ) as copy:
+            for first in range(start, start + numbers, BATCH):
+                last = min(first + BATCH, start + numbers)
+                copy.write("".join(_number_line(i, accounts, credentials)
+                                   for i in range(first, last)))
+        for index in secondary:
+            conn.execute(index["indexdef"])
+    conn.execute("ANALYZE providers")
+    conn.execute("ANALYZE numbers")
+    return {"accounts": accounts, "numbers": numbers}
+
+
+def _credentials(conn, accounts, sealed, key_id):
+    """Each account's (twilio id, plivo id), made where missing."""
+    rows = conn.execute(
+        "SELECT account_id, provider, id::text AS id FROM providers"
+        " WHERE account_id LIKE 'bench\\_%%'").fetchall()
+    known = {(r["account_id"], r["provider"]): r["id"] for r in rows}
+    with conn.cursor().copy(
+        "COPY providers (id, account_id, provider, label, credential_keys,"
+        " sealed_credentials, sealing_key_id) FROM STDIN"
+    ) as copy:
+        for index in range(accounts):
+            for provider in PROVIDERS:
+                if (account_id(index), provider) not in known:
+                    known[(account_id(index), provider)] = new = str(uuid.uuid4())
+                    copy.write_row((new, account_id(index), provider, provider.title(),
+                                    ["account_sid", "auth_token"], sealed, key_id))
+    return [tuple(known[(account_id(i), p)] for p in PROVIDERS) for i in range(accounts)]
+
+
+def _number_line(i, accounts, credentials):
+    account, turn = i % accounts, i // accounts
+    provider = turn % 2
+    seconds, millis = divmod(i, 1000)
+    minutes, second = divmod(seconds, 60)
+    hours, minute = divmod(minutes, 60)
+    days, hour = divmod(hours, 24)
+    # 2026-01-01 plus i milliseconds, formatted by hand: a datetime per row would cost
+    # more than the rest of the line (January holds 2.6 billion of them).
+    stamp = f"2026-01-{1 + days:02d} {hour:02d}:{minute:02d}:{second:02d}.{millis:03d}+00"
+    return (f"{account_id(account)}\t+999{i:011d}\t{PROVIDERS[provider]}\t"
+            f"{credentials[account][provider]}\tagent_{turn % AGENTS:03d}\t{stamp}\t{stamp}\n")
