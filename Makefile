@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test clean
+.PHONY: run test bench clean
 
 # The virtualenv, remade when the project's dependencies change.
 $(STAMP): setup.cfg pyproject.toml
@@ -19,6 +19,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PYTHON) -m app.localpg check
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# Throughput and latency against the stack's ceiling, written to docs/benchmarks.md
+# (needs Debian's wrk; BENCH_SIZES=1000,1000000,10000000 for the full run).
+bench: $(STAMP)
+	$(PYTHON) bench/run.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

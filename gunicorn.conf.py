@@ -68,11 +68,13 @@ def when_ready(server):
 def post_worker_init(worker):
     """Open the worker's connection pool once the app is loaded: after the fork, so no
     connection or pool thread is ever shared between processes."""
-    worker.wsgi.extensions["db"].open()
+    database = worker.wsgi.extensions.get("db")
+    if database is not None:  # the benchmark's hello-world app has none
+        database.open()
 
 
 def worker_exit(server, worker):
     """Close the pool's connections cleanly when a worker stops."""
-    app = getattr(worker, "wsgi", None)
-    if app is not None and hasattr(app, "extensions"):
-        app.extensions["db"].close()
+    database = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("db")
+    if database is not None:
+        database.close()

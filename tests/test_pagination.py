@@ -4,6 +4,7 @@ import base64
 
 import pytest
 
+from app.queries import keyset_page_query, numbers, providers
 from support import NUMBERS, PROVIDERS, add_number, add_provider, error
 
 
@@ -94,3 +95,29 @@ def test_a_providers_list_refuses_a_numbers_cursor(client, alice, seven_numbers)
 def test_a_providers_list_refuses_number_filters(client, alice):
     assert error(client.get(f"{PROVIDERS}?provider=twilio", headers=alice)) == (
         400, "invalid query: provider: unknown parameter")
+
+
+@pytest.mark.parametrize("table, columns, filters", [
+    ("numbers", numbers.COLUMNS, {}),
+    ("numbers", numbers.COLUMNS, {"agent_id": "agent_7"}),
+    ("numbers", numbers.COLUMNS, {"credentials_id": "6f1c0d3e-8a5b-4b8e-9a53-3f5f2b0c7d11"}),
+    ("numbers", numbers.COLUMNS, {"provider": "twilio"}),
+    ("providers", providers.COLUMNS, {}),
+])
+@pytest.mark.parametrize("after", [None, ("2026-11-28T17:02:03.123456Z",
+                                          "6f1c0d3e-8a5b-4b8e-9a53-3f5f2b0c7d11")])
+def test_a_page_is_read_in_index_order_never_sorted(sql, table, columns, filters, after):
+    query, params = keyset_page_query(table, columns, account_id="alice", filters=filters,
+                                      after=after, limit=51)
+    with sql.transaction():
+        sql.execute("SET LOCAL enable_sort = off")  # a sort left in the plan is then forced
+        plan = "\n".join(r["QUERY PLAN"] for r in sql.execute(
+            sql_explain(query), params))
+    assert "Sort" not in plan, plan
+    assert "Index" in plan, plan
+
+
+def sql_explain(query):
+    from psycopg import sql as psql
+
+    return psql.SQL("EXPLAIN ") + query

@@ -17,8 +17,14 @@ def rfc3339(column):
     return f"to_char({column} AT TIME ZONE 'UTC', {RFC3339}) AS {column}"
 
 
-def keyset_page(conn, table, columns, *, account_id, filters, after, limit):
-    """Up to `limit` rows of an account in (created_at, id) order, after `after`.
+def keyset_page(conn, table, columns, **page):
+    """Up to `limit` rows of an account in (created_at, id) order, after `after`."""
+    query, params = keyset_page_query(table, columns, **page)
+    return conn.execute(query, params).fetchall()
+
+
+def keyset_page_query(table, columns, *, account_id, filters, after, limit):
+    """(query, params) of a keyset page.
 
     Each filter is an equality on a column; the query text depends only on which
     filters are present, so each combination gets its own prepared plan, and every
@@ -34,12 +40,14 @@ def keyset_page(conn, table, columns, *, account_id, filters, after, limit):
             "(created_at, id) > (%(after_created_at)s::timestamptz, %(after_id)s::uuid)"
         ))
         params["after_created_at"], params["after_id"] = after
+    # ORDER BY names the table's columns: bare, created_at and id would be the output
+    # columns of the same names (text, formatted), and the index could not give the order.
     query = sql.SQL(
         """
           SELECT {columns}
             FROM {table}
            WHERE {where}
-        ORDER BY created_at, id
+        ORDER BY {table}.created_at, {table}.id
            LIMIT %(limit)s
         """
     ).format(
@@ -47,4 +55,4 @@ def keyset_page(conn, table, columns, *, account_id, filters, after, limit):
         table=sql.Identifier(table),
         where=sql.SQL(" AND ").join(where),
     )
-    return conn.execute(query, params).fetchall()
+    return query, params

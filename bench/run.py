@@ -1,0 +1,271 @@
+"""`make bench`: each hot path's throughput and latency, side by side with the stack's
+ceiling (a hello-world Flask route under the same gunicorn.conf.py) and the database's
+floor (pgbench running the list query), at several table sizes.
+
+Absolute figures drift on this machine; ratios measured in one run, alternating the
+endpoint with the ceiling, do not. Results go into docs/benchmarks.md between its
+result markers. BENCH_SIZES (numbers in the table, default 1000,1000000), BENCH_SECONDS
+(per measurement, default 5) and BENCH_ROUNDS (default 2) tune the run.
+"""
+
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from psycopg import ClientCursor  # noqa: E402
+
+from app import auth, db, localpg, migrations, sealing  # noqa: E402
+from app.config import Config  # noqa: E402
+from app.queries import api_keys  # noqa: E402
+from app.queries import numbers as numbers_sql  # noqa: E402
+from app.queries import keyset_page_query  # noqa: E402
+
+SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,1000000").split(",")]
+SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+CONNECTIONS = 16
+WRK_THREADS = 2
+ACCOUNTS = 100
+ACCOUNT = "bench_000000"
+WRK = ROOT / "bench" / "wrk"
+REPORT = ROOT / "docs" / "benchmarks.md"
+MARKERS = ("<!-- results: written by make bench -->", "<!-- end of results -->")
+WORKLOADS = [  # (name, wrk script, what it is)
+    ("list", "list.lua", "list numbers, a page of 50"),
+    ("list_agent", "list_agent.lua", "list numbers with agent_id, a page of 50"),
+    ("get", "get.lua", "get one number"),
+    ("register", "register.lua", "register a number"),
+    ("pin", "pin.lua", "pin a number to an agent"),
+    ("provider", "provider.lua", "register a provider (sealing included)"),
+]
+SERVER_SETTINGS = {
+    "shared_preload_libraries": "pg_stat_statements",  # to count round trips
+    "shared_buffers": "512MB",
+    "max_connections": "100",
+}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(app_path, env, log):
+    """gunicorn with the production gunicorn.conf.py on a free port; (process, port)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", app_path],
+        cwd=ROOT, env={**env, "PORT": str(port)}, stdout=log, stderr=log)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process, port
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{app_path} did not start")
+
+
+def wrk(port, script, env):
+    """One wrk run: its JSON summary, plus requests/s."""
+    done = subprocess.run(
+        ["wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS:g}s", "--latency",
+         "-s", str(WRK / script), f"http://127.0.0.1:{port}"],
+        env={**os.environ, **env, "WRK_COMMON": str(WRK / "common.lua")},
+        capture_output=True, text=True, check=True)
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    summary["rps"] = summary["requests"] / summary["seconds"]
+    return summary
+
+
+def pgbench(url, query):
+    """pgbench running one query, prepared, at the same concurrency: (tps, mean ms)."""
+    script = Path(f"/tmp/kataven-bench-{os.getpid()}.sql")
+    # pgbench reads `:MI` as a variable; to_char's quoted ":" gives the same text.
+    script.write_text(query.replace("HH24:MI:SS", 'HH24":"MI":"SS') + ";\n")
+    try:
+        done = subprocess.run(
+            ["pgbench", "-n", "-M", "prepared", f"-c{CONNECTIONS}", f"-j{WRK_THREADS}",
+             f"-T{int(SECONDS)}", "-f", str(script), url],
+            capture_output=True, text=True, check=True)
+    finally:
+        script.unlink()
+    tps = float(re.search(r"tps = ([\d.]+)", done.stdout).group(1))
+    latency = float(re.search(r"latency average = ([\d.]+) ms", done.stdout).group(1))
+    return tps, latency
+
+
+def list_query(conn, **filters):
+    """The exact SQL the service runs for a first page of 50 (51 rows), values inlined."""
+    query, params = keyset_page_query("numbers", numbers_sql.COLUMNS, account_id=ACCOUNT,
+                                      filters=filters, after=None, limit=51)
+    return ClientCursor(conn).mogrify(query, params)
+
+
+def explain(conn, query):
+    rows = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, SUMMARY OFF) {query}")
+    return "\n".join(r["QUERY PLAN"] for r in rows)
+
+
+def round_trips(conn, port, key, paths, requests=200):
+    """Statements PostgreSQL ran per request (pg_stat_statements), reads on one connection."""
+    import http.client
+
+    conn.execute("SELECT pg_stat_statements_reset()")
+    client = http.client.HTTPConnection("127.0.0.1", port)
+    for i in range(requests):
+        client.request("GET", paths[i % len(paths)], headers={"Authorization": f"Bearer {key}"})
+        answer = client.getresponse()
+        answer.read()
+        assert answer.status == 200, answer.status
+    client.close()
+    calls = conn.execute("""
+        SELECT coalesce(sum(calls), 0) AS n FROM pg_stat_statements
+         WHERE query NOT ILIKE '%pg_stat_statements%'
+    """).fetchone()["n"]
+    return calls / requests
+
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                if line.startswith("model name")), platform.processor())
+    memory = next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+    postgres = subprocess.run([str(Path(localpg.server_bindir()) / "postgres"), "--version"],
+                              capture_output=True, text=True).stdout.strip()
+    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout
+    return (f"{os.cpu_count()} cores ({cpu}), {int(memory) // 1024 // 1024} GiB; "
+            f"Python {platform.python_version()}; {postgres}; "
+            f"{wrk_version.split()[1] if wrk_version else 'wrk'}")
+
+
+def measure(size, cluster, env, service_port, hello_port, log):
+    """Everything for one table size; returns the report's section as markdown."""
+    config = Config(database_url=cluster.url())
+    started = time.monotonic()
+    with db.connect(config) as conn:
+        have = conn.execute("SELECT count(*) AS n FROM numbers WHERE e164 LIKE '+999%'").fetchone()["n"]
+    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "bench", "seed",
+                    "--accounts", str(ACCOUNTS), "--numbers", str(max(size - have, 0))],
+                   cwd=ROOT, env=env, check=True, stdout=log, stderr=log)
+    seeded = time.monotonic() - started
+    with db.connect(config) as conn:
+        conn.execute("VACUUM ANALYZE numbers")
+        key = auth.new_key()
+        api_keys.create(conn, key_hash=auth.key_hash(key), kind="account", account_id=ACCOUNT,
+                        label="bench")
+        ids = [r["id"] for r in conn.execute(
+            "SELECT id::text AS id FROM numbers WHERE account_id = %s ORDER BY created_at LIMIT 500",
+            (ACCOUNT,))]
+        credential = conn.execute(
+            "SELECT id::text AS id FROM providers WHERE account_id = %s AND provider = 'twilio'",
+            (ACCOUNT,)).fetchone()["id"]
+        total = conn.execute("SELECT count(*) AS n FROM numbers").fetchone()["n"]
+        plans = {
+            "list": explain(conn, list_query(conn)),
+            "list with agent_id": explain(conn, list_query(conn, agent_id="agent_007")),
+            "get one": explain(conn, ClientCursor(conn).mogrify(
+                f"SELECT {numbers_sql.COLUMNS} FROM numbers WHERE id = %s AND account_id = %s",
+                (ids[0], ACCOUNT))),
+        }
+        trips = {
+            "list": round_trips(conn, service_port, key, ["/api/v1/telephony/numbers?limit=50"]),
+            "get": round_trips(conn, service_port, key,
+                               [f"/api/v1/telephony/numbers/{i}" for i in ids[:50]]),
+        }
+        floor = pgbench(cluster.url(), list_query(conn))
+    wrk_env = {"HUB_KEY": key, "HUB_IDS": ",".join(ids), "HUB_CREDENTIALS_ID": credential}
+    rows = []
+    for name, script, what in WORKLOADS:
+        hello_rps, results = [], []
+        for round_ in range(ROUNDS):
+            hello_rps.append(wrk(hello_port, "hello.lua", {})["rps"])
+            nonce = {"HUB_NONCE": str(SIZES.index(size) * ROUNDS + round_)}
+            results.append(wrk(service_port, script, {**wrk_env, **nonce}))
+        rps = sum(r["rps"] for r in results) / ROUNDS
+        ceiling = sum(hello_rps) / ROUNDS
+        rows.append((what, rps, rps / ceiling, max(r["p50_ms"] for r in results),
+                     max(r["p99_ms"] for r in results), sum(r["server_errors"] for r in results),
+                     sum(r["non_2xx"] for r in results), ceiling))
+        print(f"  {size:>10,} {what:<42} {rps:8.0f} req/s  {rps / ceiling:.2f} of hello "
+              f"({ceiling:.0f})  p99 {rows[-1][4]:.1f} ms", flush=True)
+    hello_mean = sum(r[7] for r in rows) / len(rows)
+    lines = [
+        f"### {total:,} numbers in the table ({total // ACCOUNTS:,} in the benchmarked account)",
+        "",
+        f"Seeded in {seeded:.1f} s. Hello-world ceiling: {hello_mean:,.0f} requests/s "
+        f"(mean of the runs alternating with the endpoints).",
+        "",
+        "| endpoint | requests/s | ratio to hello | p50 ms | p99 ms | 5xx | other non-2xx |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for what, rps, ratio, p50, p99, errors, non_2xx, _ in rows:
+        lines.append(f"| {what} | {rps:,.0f} | {ratio:.2f} | {p50:.2f} | {p99:.2f} | {errors} "
+                     f"| {non_2xx - errors} |")
+    lines.append(f"| pgbench: the list query alone | {floor[0]:,.0f} tps | "
+                 f"{floor[0] / hello_mean:.2f} | mean {floor[1]:.2f} | | | |")
+    lines += ["", "Statements PostgreSQL ran per authenticated read (pg_stat_statements): "
+              + ", ".join(f"{k} {v:.2f}" for k, v in trips.items()) + ".", ""]
+    for name, plan in plans.items():
+        lines += [f"`EXPLAIN ANALYZE` of {name}:", "```", plan, "```", ""]
+    return "\n".join(lines)
+
+
+def write_report(sections, header):
+    text = REPORT.read_text() if REPORT.exists() else f"# Benchmarks\n\n{MARKERS[0]}\n{MARKERS[1]}\n"
+    before, _, rest = text.partition(MARKERS[0])
+    _, _, after = rest.partition(MARKERS[1])
+    REPORT.write_text(f"{before}{MARKERS[0]}\n{header}\n\n" + "\n".join(sections)
+                      + f"\n{MARKERS[1]}{after}")
+
+
+def main():
+    for program, package in (("wrk", "wrk"), ("pgbench", "postgresql-contrib")):
+        if not shutil.which(program):
+            sys.exit(f"{program} is missing: apt-get install {package}")
+    cluster = localpg.start(server_settings=SERVER_SETTINGS)
+    logs = open(ROOT / ".bench.log", "w")
+    servers = []
+    try:
+        env = {**os.environ, "DATABASE_URL": cluster.url(),
+               "SEALING_PUBLIC_KEY": sealing.keygen()[0]}
+        with db.connect(Config(database_url=cluster.url())) as conn:
+            migrations.upgrade(conn)
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        service, service_port = serve("wsgi:app", env, logs)
+        hello, hello_port = serve("bench.hello:app", env, logs)
+        servers += [service, hello]
+        header = (f"Run {datetime.date.today()} on {machine()}. `make bench` "
+                  f"(BENCH_SIZES={','.join(map(str, SIZES))}, {SECONDS:g} s a measurement, "
+                  f"{ROUNDS} rounds); gunicorn.conf.py defaults (2 workers x 4 threads); "
+                  f"wrk -t{WRK_THREADS} -c{CONNECTIONS}; pgbench -c{CONNECTIONS} -j{WRK_THREADS}"
+                  " -M prepared.")
+        sections = []
+        for size in SIZES:
+            sections.append(measure(size, cluster, env, service_port, hello_port, logs))
+        write_report(sections, header)
+        print(f"results written to {REPORT.relative_to(ROOT)}")
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+        cluster.stop()
+        shutil.rmtree(cluster.base_dir, ignore_errors=True)
+        logs.close()
+
+
+if __name__ == "__main__":
+    main()
