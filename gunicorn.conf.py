@@ -21,6 +21,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # workers × threads (8 here) stays far under PostgreSQL's default max_connections (100).
 os.environ.setdefault("DATABASE_POOL_SIZE", str(threads))
 
+# A listening socket per worker (SO_REUSEPORT): the kernel spreads connections evenly
+# over the workers. With one shared socket, whichever worker wakes first takes most of
+# a burst of keep-alive connections (nginx's, a load test's) and the other idles.
+reuse_port = True
+
 # A worker that answers nothing for this long is stuck: kill and replace it.
 timeout = 30
 # On SIGTERM, requests already accepted get this long to finish before workers exit.

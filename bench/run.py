@@ -50,6 +50,7 @@ WORKLOADS = [  # (name, wrk script, what it is)
     ("pin", "pin.lua", "pin a number to an agent"),
     ("provider", "provider.lua", "register a provider (sealing included)"),
 ]
+ONLY = [w for w in os.environ.get("BENCH_ONLY", "").split(",") if w]  # workloads, by name
 SERVER_SETTINGS = {
     "shared_preload_libraries": "pg_stat_statements",  # to count round trips
     "shared_buffers": "512MB",
@@ -190,11 +191,15 @@ def measure(size, cluster, env, service_port, hello_port, log):
     wrk_env = {"HUB_KEY": key, "HUB_IDS": ",".join(ids), "HUB_CREDENTIALS_ID": credential}
     rows = []
     for name, script, what in WORKLOADS:
+        if ONLY and name not in ONLY:
+            continue
         hello_rps, results = [], []
         for round_ in range(ROUNDS):
             hello_rps.append(wrk(hello_port, "hello.lua", {})["rps"])
             nonce = {"HUB_NONCE": str(SIZES.index(size) * ROUNDS + round_)}
             results.append(wrk(service_port, script, {**wrk_env, **nonce}))
+            print(f"    round {round_}: hello {hello_rps[-1]:.0f}, {name} {results[-1]['rps']:.0f}",
+                  flush=True)
         rps = sum(r["rps"] for r in results) / ROUNDS
         ceiling = sum(hello_rps) / ROUNDS
         rows.append((what, rps, rps / ceiling, max(r["p50_ms"] for r in results),
