@@ -7,8 +7,10 @@ import secrets
 
 from flask import g, request
 
-from . import db
-from .errors import BadRequest, Forbidden, Unauthorized
+import psycopg
+
+from . import db, errors
+from .errors import ApiError, BadRequest, Forbidden, Unauthorized
 from .queries import api_keys
 
 ACCOUNT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -28,18 +30,76 @@ def key_hash(key):
     return hashlib.sha256(key.encode()).digest()
 
 
+# Keys this process has seen active: digest -> kind and account, which never change for
+# a key. Whether a key is still active is asked of the database on every request.
+KNOWN = {}
+KNOWN_LIMIT = 10_000
+READS = ("GET", "HEAD")
+
+
 def authenticate():
-    """Before every telephony request: 401 without a valid key, else set g.account_id."""
+    """Before every telephony request: 401 without a valid key, else set g.account_id.
+
+    A read with a key this process knows does not spend a round trip on the key: its
+    query checks the key itself (`unconfirmed_key`), and `confirm` asks separately only
+    when that query found nothing. Writes always check the key first.
+    """
     match = BEARER.fullmatch(request.headers.get("Authorization", "").strip())
     if not match:
         raise Unauthorized()
     digest = key_hash(match.group(1))
+    header = request.headers.get("X-Account-ID")
+    known = KNOWN.get(digest)
+    if known is not None and request.method in READS:
+        try:
+            g.account_id = account_for(known, header)
+        except ApiError:
+            pass  # answered below, once the key itself is confirmed
+        else:
+            g.unconfirmed_key = digest
+            return
     key = api_keys.find_active(db.conn(), digest)
+    if not _matches(key, digest):
+        KNOWN.pop(digest, None)
+        raise Unauthorized()
+    if len(KNOWN) >= KNOWN_LIMIT:
+        KNOWN.clear()
+    KNOWN[digest] = {"kind": key["kind"], "account_id": key["account_id"]}
+    g.account_id = account_for(key, header)
+
+
+def unconfirmed_key():
+    """The request's key digest while it is not yet checked: a read passes it to its
+    query, which then answers only while the key is active."""
+    return g.get("unconfirmed_key")
+
+
+def confirmed_by(found):
+    """A read made with the unconfirmed key found rows: so the key is active."""
+    if found:
+        g.pop("unconfirmed_key", None)
+
+
+def confirm(response):
+    """After every telephony request: a key still unconfirmed is checked now; 401 if it
+    was revoked, whatever the answer would have been."""
+    digest = g.pop("unconfirmed_key", None)
+    if digest is None or response.status_code >= 500:
+        return response
+    try:
+        key = api_keys.find_active(db.conn(), digest)
+    except psycopg.Error as exc:
+        return errors.database_error(exc)
+    if not _matches(key, digest):
+        KNOWN.pop(digest, None)
+        return errors.answer(Unauthorized())
+    return response
+
+
+def _matches(key, digest):
     # The lookup already matched the digest; compare again in constant time so the
     # check holds whatever the database's comparison does.
-    if key is None or not hmac.compare_digest(bytes(key["key_hash"]), digest):
-        raise Unauthorized()
-    g.account_id = account_for(key, request.headers.get("X-Account-ID"))
+    return key is not None and hmac.compare_digest(bytes(key["key_hash"]), digest)
 
 
 def account_for(key, header):

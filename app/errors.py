@@ -86,7 +86,7 @@ def _http_error(exc):
     return text(exc.code, message, headers)
 
 
-def _database_error(exc):
+def database_error(exc):
     # The cause goes to the log, tied to the answer by the request id; never to the client.
     log.error(
         "database error: %s: %s",
@@ -109,6 +109,6 @@ def _unexpected(exc):
 def init_app(app):
     app.register_error_handler(ApiError, answer)
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(psycopg.Error, _database_error)
+    app.register_error_handler(psycopg.Error, database_error)
     app.register_error_handler(SealingUnavailable, _sealing_unavailable)
     app.register_error_handler(Exception, _unexpected)

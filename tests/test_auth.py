@@ -125,3 +125,38 @@ def test_a_wrong_method_answers_405(client, alice):
     assert error(answer) == (405, "method not allowed")
     assert set(answer.headers["Allow"].split(", ")) >= {"GET", "POST"}
     assert client.delete(NUMBERS).status_code == 405
+
+
+def test_a_known_key_revoked_answers_401_to_every_request(client, make_key, sql):
+    key = make_key("alice")
+    credential = add_provider(client, bearer(key))
+    assert client.get(PROVIDERS, headers=bearer(key)).status_code == 200  # now known
+    sql.execute("UPDATE api_keys SET revoked_at = now()")
+    for method, path, headers in [
+        ("get", PROVIDERS, bearer(key)),
+        ("get", f"{PROVIDERS}/{credential['id']}", bearer(key)),
+        ("get", f"{PROVIDERS}/not-a-uuid", bearer(key)),
+        ("get", f"{NUMBERS}?limit=0", bearer(key)),
+        ("get", NUMBERS, bearer(key, "bob")),
+        ("head", PROVIDERS, bearer(key)),
+        ("post", PROVIDERS, bearer(key)),
+    ]:
+        answer = getattr(client, method)(path, headers=headers, json={})
+        assert answer.status_code == 401, (method, path, answer.text)
+
+
+def test_a_known_keys_read_checks_the_key_in_its_own_query(client, make_key, monkeypatch):
+    from app.queries import api_keys
+
+    lookups = []
+    real = api_keys.find_active
+    monkeypatch.setattr(api_keys, "find_active",
+                        lambda conn, digest: lookups.append(1) or real(conn, digest))
+    key = make_key("alice")
+    add_provider(client, bearer(key))
+    assert len(lookups) == 1  # a write: the key is looked up first
+    for _ in range(3):
+        assert len(client.get(PROVIDERS, headers=bearer(key)).json["providers"]) == 1
+    assert len(lookups) == 1  # reads that found rows: no lookup of their own
+    assert client.get(NUMBERS, headers=bearer(key)).json["numbers"] == []
+    assert len(lookups) == 2  # found nothing: the key is asked about separately

@@ -118,6 +118,4 @@ def test_a_page_is_read_in_index_order_never_sorted(sql, table, columns, filters
 
 
 def sql_explain(query):
-    from psycopg import sql as psql
-
-    return psql.SQL("EXPLAIN ") + query
+    return "EXPLAIN " + query

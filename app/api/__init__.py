@@ -9,5 +9,6 @@ PREFIX = "/api/v1/telephony"
 
 telephony = Blueprint("telephony", __name__, url_prefix=PREFIX)
 telephony.before_request(auth.authenticate)
+telephony.after_request(auth.confirm)
 telephony.register_blueprint(providers.bp)
 telephony.register_blueprint(numbers.bp)

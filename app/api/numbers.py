@@ -2,7 +2,7 @@
 
 from flask import Blueprint, g, url_for
 
-from .. import db
+from .. import auth, db
 from ..idempotency import idempotent
 from ..answers import created, json_answer, no_content
 from ..errors import BadRequest, NotFound, invalid_body
@@ -58,14 +58,18 @@ def list_():
     rows = numbers.page(
         db.conn(), g.account_id, filters=filters,
         after=decode("n", query.get("cursor")), limit=query["limit"] + 1,
+        key_hash=auth.unconfirmed_key(),
     )
+    auth.confirmed_by(rows)
     rows, next_cursor = page("n", rows, query["limit"])
     return json_answer({"numbers": rows, "next_cursor": next_cursor})
 
 
 @bp.get("/<number_id>")
 def get(number_id):
-    row = numbers.get(db.conn(), g.account_id, uuid_or_404(number_id, NOT_FOUND))
+    row = numbers.get(db.conn(), g.account_id, uuid_or_404(number_id, NOT_FOUND),
+                      key_hash=auth.unconfirmed_key())
+    auth.confirmed_by(row)
     if row is None:
         raise NotFound(NOT_FOUND)
     return json_answer(row)

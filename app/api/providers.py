@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, g, url_for
 
-from .. import db
+from .. import auth, db
 from ..idempotency import idempotent
 from ..answers import created, json_answer, no_content
 from ..errors import BadRequest, Conflict, NotFound
@@ -50,15 +50,18 @@ def list_():
     query = load_query(list_query)
     rows = providers.page(
         db.conn(), g.account_id, after=decode("p", query.get("cursor")),
-        limit=query["limit"] + 1,
+        limit=query["limit"] + 1, key_hash=auth.unconfirmed_key(),
     )
+    auth.confirmed_by(rows)
     rows, next_cursor = page("p", rows, query["limit"])
     return json_answer({"providers": rows, "next_cursor": next_cursor})
 
 
 @bp.get("/<credential_id>")
 def get(credential_id):
-    row = providers.get(db.conn(), g.account_id, uuid_or_404(credential_id, NOT_FOUND))
+    row = providers.get(db.conn(), g.account_id, uuid_or_404(credential_id, NOT_FOUND),
+                        key_hash=auth.unconfirmed_key())
+    auth.confirmed_by(row)
     if row is None:
         raise NotFound(NOT_FOUND)
     return json_answer(row)

@@ -1,5 +1,7 @@
 """Plain SQL over psycopg: one module per table, one statement per function."""
 
+import functools
+
 from psycopg import sql
 
 # Timestamps leave PostgreSQL already in the contract's RFC 3339 form: formatting
@@ -10,6 +12,12 @@ RFC3339 = """'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'"""
 TOUCH_UPDATED_AT = (
     "updated_at = GREATEST(clock_timestamp(), updated_at + interval '1 microsecond')"
 )
+
+
+# A read made with a key that this process has seen before carries the key's check in
+# its own statement: one round trip, not two. No row back then means "ask about the key".
+KEY_ACTIVE = """EXISTS (SELECT 1 FROM api_keys
+                         WHERE key_hash = %(key_hash)s AND revoked_at IS NULL)"""
 
 
 def rfc3339(column):
@@ -23,26 +31,35 @@ def keyset_page(conn, table, columns, **page):
     return conn.execute(query, params).fetchall()
 
 
-def keyset_page_query(table, columns, *, account_id, filters, after, limit):
-    """(query, params) of a keyset page.
+def keyset_page_query(table, columns, *, account_id, filters, after, limit, key_hash=None):
+    """(query, params) of a keyset page; with key_hash, only while that key is active.
 
     Each filter is an equality on a column; the query text depends only on which
     filters are present, so each combination gets its own prepared plan, and every
     one is a range scan of an index that ends in (created_at, id).
     """
+    params = {"account_id": account_id, "limit": limit, "key_hash": key_hash, **filters}
+    if after:
+        params["after_created_at"], params["after_id"] = after
+    shape = (table, columns, tuple(sorted(filters)), bool(after), key_hash is not None)
+    return _page_sql(*shape), params
+
+
+@functools.lru_cache(maxsize=64)
+def _page_sql(table, columns, filter_columns, after, key_check):
+    """The text of a page query: composed once per shape, not per request."""
     where = [sql.SQL("account_id = %(account_id)s")]
-    params = {"account_id": account_id, "limit": limit}
-    for column, value in filters.items():
+    if key_check:
+        where.append(sql.SQL(KEY_ACTIVE))
+    for column in filter_columns:
         where.append(sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder(column)))
-        params[column] = value
     if after:
         where.append(sql.SQL(
             "(created_at, id) > (%(after_created_at)s::timestamptz, %(after_id)s::uuid)"
         ))
-        params["after_created_at"], params["after_id"] = after
     # ORDER BY names the table's columns: bare, created_at and id would be the output
     # columns of the same names (text, formatted), and the index could not give the order.
-    query = sql.SQL(
+    return sql.SQL(
         """
           SELECT {columns}
             FROM {table}
@@ -54,5 +71,4 @@ def keyset_page_query(table, columns, *, account_id, filters, after, limit):
         columns=sql.SQL(columns),
         table=sql.Identifier(table),
         where=sql.SQL(" AND ").join(where),
-    )
-    return query, params
+    ).as_string()

@@ -2,13 +2,20 @@
 
 from psycopg import errors, sql
 
-from . import TOUCH_UPDATED_AT, keyset_page, rfc3339
+from . import KEY_ACTIVE, TOUCH_UPDATED_AT, keyset_page, rfc3339
 
 COLUMNS = f"""
     id::text AS id, e164, provider, credentials_id::text AS credentials_id, agent_id,
     inbound_enabled, outbound_enabled,
     {rfc3339("created_at")}, {rfc3339("updated_at")}
 """
+GET = f"""
+    SELECT {COLUMNS}
+      FROM numbers
+     WHERE id = %(id)s
+       AND account_id = %(account_id)s
+"""
+GET_GUARDED = f"{GET}   AND {KEY_ACTIVE}"
 # The list's filters, each an equality on the column of the same name.
 FILTERS = ("agent_id", "credentials_id", "provider", "e164")
 
@@ -53,24 +60,20 @@ def create(conn, *, account_id, e164, credentials_id, provider, agent_id,
         raise NoCredential() from None
 
 
-def get(conn, account_id, number_id):
-    """One number of the account, or None."""
+def get(conn, account_id, number_id, key_hash=None):
+    """One number of the account, or None; with key_hash, only while that key is active."""
     return conn.execute(
-        f"""
-        SELECT {COLUMNS}
-          FROM numbers
-         WHERE id = %(id)s
-           AND account_id = %(account_id)s
-        """,
-        {"id": number_id, "account_id": account_id},
+        GET_GUARDED if key_hash else GET,
+        {"id": number_id, "account_id": account_id, "key_hash": key_hash},
     ).fetchone()
 
 
-def page(conn, account_id, *, filters, after, limit):
-    """Up to `limit` numbers of the account matching every filter, after `after`."""
+def page(conn, account_id, *, filters, after, limit, key_hash=None):
+    """Up to `limit` numbers of the account matching every filter, after `after`; with
+    key_hash, only while that key is active."""
     return keyset_page(
         conn, "numbers", COLUMNS, account_id=account_id, filters=filters, after=after,
-        limit=limit,
+        limit=limit, key_hash=key_hash,
     )
 
 

@@ -2,13 +2,20 @@
 
 from psycopg import errors, sql
 
-from . import TOUCH_UPDATED_AT, keyset_page, rfc3339
+from . import KEY_ACTIVE, TOUCH_UPDATED_AT, keyset_page, rfc3339
 
 # What the API shows of a credential: never the sealed value.
 COLUMNS = f"""
     id::text AS id, provider, label, credential_keys, sealing_key_id,
     {rfc3339("created_at")}, {rfc3339("updated_at")}
 """
+GET = f"""
+    SELECT {COLUMNS}
+      FROM providers
+     WHERE id = %(id)s
+       AND account_id = %(account_id)s
+"""
+GET_GUARDED = f"{GET}   AND {KEY_ACTIVE}"
 
 
 class InUse(Exception):
@@ -33,23 +40,20 @@ def create(conn, *, account_id, provider, label, credential_keys, sealed, sealin
     ).fetchone()
 
 
-def get(conn, account_id, credential_id):
-    """One credential of the account, or None."""
+def get(conn, account_id, credential_id, key_hash=None):
+    """One credential of the account, or None; with key_hash, only while that key is active."""
     return conn.execute(
-        f"""
-        SELECT {COLUMNS}
-          FROM providers
-         WHERE id = %(id)s
-           AND account_id = %(account_id)s
-        """,
-        {"id": credential_id, "account_id": account_id},
+        GET_GUARDED if key_hash else GET,
+        {"id": credential_id, "account_id": account_id, "key_hash": key_hash},
     ).fetchone()
 
 
-def page(conn, account_id, *, after, limit):
-    """Up to `limit` credentials of the account after the (created_at, id) `after`."""
+def page(conn, account_id, *, after, limit, key_hash=None):
+    """Up to `limit` credentials of the account after the (created_at, id) `after`; with
+    key_hash, only while that key is active."""
     return keyset_page(
-        conn, "providers", COLUMNS, account_id=account_id, filters={}, after=after, limit=limit
+        conn, "providers", COLUMNS, account_id=account_id, filters={}, after=after,
+        limit=limit, key_hash=key_hash,
     )
 
 
