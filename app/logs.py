@@ -4,19 +4,31 @@ Never logged: the Authorization header, API keys, request bodies, query strings 
 key pasted there must not reach a log either) and credential values.
 """
 
-import json
+import itertools
 import logging
+import os
 import re
 import sys
 import time
-import uuid
 from datetime import datetime, timezone
 
-from flask import g, has_request_context, request
+import orjson
+from flask import current_app, g, has_request_context, request
 
 # A client's or proxy's id is kept when it is a sane token, else we make one.
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
-access_log = logging.getLogger("app.access")
+
+
+def utc_now():
+    """The time as the logs write it: 2026-11-28T17:02:03.123Z."""
+    now = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}Z"
+
+
+def write_stdout(line):
+    """One line, written to stdout's descriptor in one call: lines of concurrent
+    threads and workers never interleave, and no lock or buffer stands in between."""
+    os.write(1, orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
 
 
 class JsonLines(logging.Formatter):
@@ -28,18 +40,14 @@ class JsonLines(logging.Formatter):
                 timespec="milliseconds").replace("+00:00", "Z"),
             "level": record.levelname.lower(),
             "logger": record.name,
+            "message": record.getMessage(),
         }
-        fields = getattr(record, "fields", None)
-        if fields:
-            line.update(fields)
-        else:
-            line["message"] = record.getMessage()
         request_id = getattr(record, "request_id", None)
         if request_id:
             line.setdefault("request_id", request_id)
         if record.exc_info:
             line["error"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False)
+        return orjson.dumps(line).decode()
 
 
 class RequestIdFilter(logging.Filter):
@@ -63,16 +71,33 @@ def setup_logging():
     logger.setLevel(logging.INFO)
 
 
+def new_request_id():
+    """A request id unique across processes and hosts: a random per-process prefix and
+    a counter (ids need to be unique, not secret; no system call per request)."""
+    global _ID_PREFIX, _ID_PID
+    if _ID_PID != os.getpid():  # a forked worker draws its own prefix
+        _ID_PREFIX, _ID_PID = os.urandom(8).hex(), os.getpid()
+    return f"{_ID_PREFIX}{next(_ID_COUNTER):016x}"
+
+
+_ID_PREFIX, _ID_PID, _ID_COUNTER = "", None, itertools.count()
+
+
 def _start():
     incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    g.request_id = incoming if SANE_REQUEST_ID.fullmatch(incoming) else new_request_id()
     g.started = time.monotonic()
 
 
 def _finish(response):
     response.headers["X-Request-ID"] = g.get("request_id", "")
     started = g.get("started")
-    access_log.info("request", extra={"fields": {
+    # Not through the logging module: its records, locks and formatting cost a seventh
+    # of a request's time here (110 us of 840 measured on GET one number).
+    current_app.extensions["access_log"]({
+        "time": utc_now(),
+        "level": "info",
+        "logger": "app.access",
         "message": "request",
         "request_id": g.get("request_id"),
         "method": request.method,
@@ -81,11 +106,12 @@ def _finish(response):
         "duration_ms": round((time.monotonic() - started) * 1000, 2) if started else None,
         "account_id": g.get("account_id"),
         "remote_addr": request.remote_addr,
-    }})
+    })
     return response
 
 
 def init_app(app):
     setup_logging()
+    app.extensions["access_log"] = write_stdout
     app.before_request(_start)
     app.after_request(_finish)

@@ -1,5 +1,6 @@
 """X-Forwarded-For/-Proto, believed only from the reverse proxies we trust."""
 
+import functools
 import ipaddress
 
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -25,6 +26,7 @@ class TrustedProxyFix:
         self.proxied = ProxyFix(app, x_for=1, x_proto=1)
         self.trusted = trusted
 
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 (one instance per app, addresses repeat)
     def _is_trusted(self, address):
         try:
             peer = ipaddress.ip_address(address)
