@@ -5,7 +5,7 @@ import hmac
 import re
 import secrets
 
-from flask import g, request
+from flask import current_app, g, request
 
 import psycopg
 
@@ -34,15 +34,23 @@ def key_hash(key):
 # a key. Whether a key is still active is asked of the database on every request.
 KNOWN = {}
 KNOWN_LIMIT = 10_000
-READS = ("GET", "HEAD")
+
+
+def checks_key_itself(view):
+    """Mark a view whose every statement either only reads or carries the key's check
+    (queries.KEY_ACTIVE), given `unconfirmed_key()`: a known key need not be looked up
+    before it runs."""
+    view.checks_key_itself = True
+    return view
 
 
 def authenticate():
     """Before every telephony request: 401 without a valid key, else set g.account_id.
 
-    A read with a key this process knows does not spend a round trip on the key: its
-    query checks the key itself (`unconfirmed_key`), and `confirm` asks separately only
-    when that query found nothing. Writes always check the key first.
+    A request to a view that `checks_key_itself`, with a key this process knows, does
+    not spend a round trip on the key: its statement checks the key (`unconfirmed_key`),
+    and `confirm` asks separately only when that statement found nothing. Other views
+    have the key looked up first.
     """
     match = BEARER.fullmatch(request.headers.get("Authorization", "").strip())
     if not match:
@@ -50,7 +58,8 @@ def authenticate():
     digest = key_hash(match.group(1))
     header = request.headers.get("X-Account-ID")
     known = KNOWN.get(digest)
-    if known is not None and request.method in READS:
+    view = current_app.view_functions.get(request.endpoint)
+    if known is not None and getattr(view, "checks_key_itself", False):
         try:
             g.account_id = account_for(known, header)
         except ApiError:
@@ -80,19 +89,26 @@ def confirmed_by(found):
         g.pop("unconfirmed_key", None)
 
 
+def require_confirmed():
+    """Look the key up now if it is still unconfirmed (before a statement that does not
+    check it); 401 if it was revoked."""
+    digest = g.pop("unconfirmed_key", None)
+    if digest is not None and not _matches(api_keys.find_active(db.conn(), digest), digest):
+        KNOWN.pop(digest, None)
+        raise Unauthorized()
+
+
 def confirm(response):
     """After every telephony request: a key still unconfirmed is checked now; 401 if it
     was revoked, whatever the answer would have been."""
-    digest = g.pop("unconfirmed_key", None)
-    if digest is None or response.status_code >= 500:
+    if "unconfirmed_key" not in g or response.status_code >= 500:
         return response
     try:
-        key = api_keys.find_active(db.conn(), digest)
+        require_confirmed()
+    except Unauthorized as exc:
+        return errors.answer(exc)
     except psycopg.Error as exc:
         return errors.database_error(exc)
-    if not _matches(key, digest):
-        KNOWN.pop(digest, None)
-        return errors.answer(Unauthorized())
     return response
 
 

@@ -16,7 +16,7 @@ from functools import wraps
 import psycopg
 from flask import Response, g, make_response, request
 
-from . import db
+from . import auth, db
 from .errors import ApiError, BadRequest, Conflict, Unprocessable, answer
 from .parsing import json_object, raw_body
 from .queries import idempotency
@@ -49,6 +49,7 @@ def idempotent(view):
                 f"invalid {HEADER} header: must be 1 to 255 visible ASCII characters")
         scope = {"account_id": g.account_id, "endpoint": f"POST {request.path}", "key": key}
         request_hash = fingerprint()
+        auth.require_confirmed()  # the claim below is a write that does not check the key
         try:
             with db.transaction() as conn:
                 if not claim(conn, scope, request_hash):

@@ -160,3 +160,33 @@ def test_a_known_keys_read_checks_the_key_in_its_own_query(client, make_key, mon
     assert len(lookups) == 1  # reads that found rows: no lookup of their own
     assert client.get(NUMBERS, headers=bearer(key)).json["numbers"] == []
     assert len(lookups) == 2  # found nothing: the key is asked about separately
+
+
+def test_a_known_key_revoked_registers_nothing(client, make_key, sql):
+    key = make_key("alice")
+    credential = add_provider(client, bearer(key))
+    assert client.get(PROVIDERS, headers=bearer(key)).status_code == 200  # now known
+    sql.execute("UPDATE api_keys SET revoked_at = now()")
+    body = {"e164": "+12025550123", "credentials_id": credential["id"]}
+    assert client.post(NUMBERS, json=body, headers=bearer(key)).status_code == 401
+    assert client.post(NUMBERS, json=body, headers={**bearer(key), "Idempotency-Key": "k"}
+                       ).status_code == 401
+    counts = sql.execute("""SELECT (SELECT count(*) FROM numbers) AS n,
+                                   (SELECT count(*) FROM idempotency_keys) AS k""").fetchone()
+    assert counts == {"n": 0, "k": 0}
+
+
+def test_registering_with_a_known_key_is_one_statement(client, make_key, monkeypatch):
+    from app.queries import api_keys
+
+    lookups = []
+    real = api_keys.find_active
+    monkeypatch.setattr(api_keys, "find_active",
+                        lambda conn, digest: lookups.append(1) or real(conn, digest))
+    key = make_key("alice")
+    credential = add_provider(client, bearer(key))
+    for e164 in ("+12025550123", "+12025550124"):
+        answer = client.post(NUMBERS, json={"e164": e164, "credentials_id": credential["id"]},
+                             headers=bearer(key))
+        assert answer.status_code == 201
+    assert len(lookups) == 1  # the provider's POST; the numbers' INSERTs checked the key

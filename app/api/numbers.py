@@ -21,6 +21,7 @@ list_query = ListNumbersQuery()
 
 @bp.post("")
 @idempotent
+@auth.checks_key_itself
 def create():
     body = load_body(create_request)
     try:
@@ -33,7 +34,9 @@ def create():
             agent_id=body.get("agent_id"),
             inbound_enabled=body["inbound_enabled"],
             outbound_enabled=body["outbound_enabled"],
+            key_hash=auth.unconfirmed_key(),
         )
+        auth.confirmed_by(row)
     except numbers.Duplicate:
         raise BadRequest(f"duplicate number: {body['e164']} is already registered") from None
     except numbers.NoCredential:
@@ -52,6 +55,7 @@ def why_not_created(body):
 
 
 @bp.get("")
+@auth.checks_key_itself
 def list_():
     query = load_query(list_query)
     filters = {name: query[name] for name in numbers.FILTERS if name in query}
@@ -66,6 +70,7 @@ def list_():
 
 
 @bp.get("/<number_id>")
+@auth.checks_key_itself
 def get(number_id):
     row = numbers.get(db.conn(), g.account_id, uuid_or_404(number_id, NOT_FOUND),
                       key_hash=auth.unconfirmed_key())

@@ -46,6 +46,7 @@ def create():
 
 
 @bp.get("")
+@auth.checks_key_itself
 def list_():
     query = load_query(list_query)
     rows = providers.page(
@@ -58,6 +59,7 @@ def list_():
 
 
 @bp.get("/<credential_id>")
+@auth.checks_key_itself
 def get(credential_id):
     row = providers.get(db.conn(), g.account_id, uuid_or_404(credential_id, NOT_FOUND),
                         key_hash=auth.unconfirmed_key())

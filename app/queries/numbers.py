@@ -28,31 +28,33 @@ class NoCredential(Exception):
     """The credential does not exist in the account (or was deleted meanwhile)."""
 
 
+CREATE = f"""
+    INSERT INTO numbers (account_id, e164, provider, credentials_id, agent_id,
+                         inbound_enabled, outbound_enabled)
+         SELECT account_id, %(e164)s, provider, id, %(agent_id)s,
+                %(inbound_enabled)s, %(outbound_enabled)s
+           FROM providers
+          WHERE id = %(credentials_id)s
+            AND account_id = %(account_id)s
+            AND provider = COALESCE(%(provider)s::text, provider)
+            AND {{key_check}}
+      RETURNING {COLUMNS}
+"""
+
+
 def create(conn, *, account_id, e164, credentials_id, provider, agent_id,
-           inbound_enabled, outbound_enabled):
+           inbound_enabled, outbound_enabled, key_hash=None):
     """Register a number on a credential of the account, taking the credential's
-    provider; None when the account has no such credential, or when `provider` is
-    given and is not the credential's.
+    provider; None when the account has no such credential, when `provider` is given
+    and is not the credential's, or (with key_hash) when that key is not active.
     """
+    query = CREATE.format(key_check=KEY_ACTIVE if key_hash else "true")
     try:
-        return conn.execute(
-            f"""
-            INSERT INTO numbers (account_id, e164, provider, credentials_id, agent_id,
-                                 inbound_enabled, outbound_enabled)
-                 SELECT account_id, %(e164)s, provider, id, %(agent_id)s,
-                        %(inbound_enabled)s, %(outbound_enabled)s
-                   FROM providers
-                  WHERE id = %(credentials_id)s
-                    AND account_id = %(account_id)s
-                    AND provider = COALESCE(%(provider)s::text, provider)
-              RETURNING {COLUMNS}
-            """,
-            {
-                "account_id": account_id, "e164": e164, "credentials_id": credentials_id,
-                "provider": provider, "agent_id": agent_id, "inbound_enabled": inbound_enabled,
-                "outbound_enabled": outbound_enabled,
-            },
-        ).fetchone()
+        return conn.execute(query, {
+            "account_id": account_id, "e164": e164, "credentials_id": credentials_id,
+            "provider": provider, "agent_id": agent_id, "inbound_enabled": inbound_enabled,
+            "outbound_enabled": outbound_enabled, "key_hash": key_hash,
+        }).fetchone()
     except errors.UniqueViolation:
         raise Duplicate() from None
     except errors.ForeignKeyViolation:
