@@ -10,6 +10,11 @@ def json_answer(obj, status=200, headers=None):
     return Response(orjson.dumps(obj), status, headers, content_type="application/json")
 
 
+def json_text_answer(text, status=200, headers=None):
+    """An answer whose JSON PostgreSQL made already."""
+    return Response(text, status, headers, content_type="application/json")
+
+
 def created(obj, location):
     return json_answer(obj, 201, {"Location": location})
 

@@ -18,7 +18,7 @@ POSITION = re.compile(
 
 
 def encode(kind, row):
-    """The cursor of the position just after row."""
+    """The cursor of the position just after row (an object with created_at and id)."""
     position = f"{kind}|{row['created_at']}|{row['id']}"
     return base64.urlsafe_b64encode(position.encode()).decode().rstrip("=")
 
@@ -45,9 +45,10 @@ def _real_time(stamp):
     return True
 
 
-def page(kind, rows, limit):
-    """(the page's rows, next_cursor) from up to limit + 1 rows fetched."""
+def page(kind, rows, limit, as_object=lambda row: row):
+    """(the page's rows, next_cursor) from up to limit + 1 rows fetched; `as_object`
+    turns a row into the object whose created_at and id the cursor names."""
     if len(rows) > limit:
         rows = rows[:limit]
-        return rows, encode(kind, rows[-1])
+        return rows, encode(kind, as_object(rows[-1]))
     return rows, None

@@ -4,10 +4,6 @@ import functools
 
 from psycopg import sql
 
-# Timestamps leave PostgreSQL already in the contract's RFC 3339 form: formatting
-# them in Python costs more than the rest of a row.
-RFC3339 = """'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'"""
-
 # updated_at always moves forward, even within one microsecond of the last change.
 TOUCH_UPDATED_AT = (
     "updated_at = GREATEST(clock_timestamp(), updated_at + interval '1 microsecond')"
@@ -18,11 +14,6 @@ TOUCH_UPDATED_AT = (
 # its own statement: one round trip, not two. No row back then means "ask about the key".
 KEY_ACTIVE = """EXISTS (SELECT 1 FROM api_keys
                          WHERE key_hash = %(key_hash)s AND revoked_at IS NULL)"""
-
-
-def rfc3339(column):
-    """The SQL expression of a timestamptz column in RFC 3339, UTC."""
-    return f"to_char({column} AT TIME ZONE 'UTC', {RFC3339}) AS {column}"
 
 
 def keyset_page(conn, table, columns, **page):

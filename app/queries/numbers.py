@@ -2,13 +2,11 @@
 
 from psycopg import errors, sql
 
-from . import KEY_ACTIVE, TOUCH_UPDATED_AT, keyset_page, rfc3339
+from . import KEY_ACTIVE, TOUCH_UPDATED_AT, keyset_page
 
-COLUMNS = f"""
-    id::text AS id, e164, provider, credentials_id::text AS credentials_id, agent_id,
-    inbound_enabled, outbound_enabled,
-    {rfc3339("created_at")}, {rfc3339("updated_at")}
-"""
+# What the API shows of a number: the JSON text PostgreSQL keeps in each row
+# (sql/004_number_json.sql), so reads return it as it is.
+COLUMNS = "api_json"
 GET = f"""
     SELECT {COLUMNS}
       FROM numbers
@@ -38,15 +36,16 @@ CREATE = f"""
             AND account_id = %(account_id)s
             AND provider = COALESCE(%(provider)s::text, provider)
             AND {{key_check}}
-      RETURNING {COLUMNS}
+      RETURNING id::text AS id, {COLUMNS}
 """
 
 
 def create(conn, *, account_id, e164, credentials_id, provider, agent_id,
            inbound_enabled, outbound_enabled, key_hash=None):
     """Register a number on a credential of the account, taking the credential's
-    provider; None when the account has no such credential, when `provider` is given
-    and is not the credential's, or (with key_hash) when that key is not active.
+    provider: its id and API JSON; None when the account has no such credential, when
+    `provider` is given and is not the credential's, or (with key_hash) when that key
+    is not active.
     """
     query = CREATE.format(key_check=KEY_ACTIVE if key_hash else "true")
     try:
@@ -63,20 +62,23 @@ def create(conn, *, account_id, e164, credentials_id, provider, agent_id,
 
 
 def get(conn, account_id, number_id, key_hash=None):
-    """One number of the account, or None; with key_hash, only while that key is active."""
-    return conn.execute(
+    """The API JSON of one number of the account, or None; with key_hash, only while
+    that key is active."""
+    row = conn.execute(
         GET_GUARDED if key_hash else GET,
         {"id": number_id, "account_id": account_id, "key_hash": key_hash},
     ).fetchone()
+    return row and row["api_json"]
 
 
 def page(conn, account_id, *, filters, after, limit, key_hash=None):
-    """Up to `limit` numbers of the account matching every filter, after `after`; with
-    key_hash, only while that key is active."""
-    return keyset_page(
+    """The API JSON of up to `limit` numbers of the account matching every filter,
+    after `after`; with key_hash, only while that key is active."""
+    rows = keyset_page(
         conn, "numbers", COLUMNS, account_id=account_id, filters=filters, after=after,
         limit=limit, key_hash=key_hash,
     )
+    return [row["api_json"] for row in rows]
 
 
 def update(conn, account_id, number_id, changes):

@@ -2,12 +2,13 @@
 
 from psycopg import errors, sql
 
-from . import KEY_ACTIVE, TOUCH_UPDATED_AT, keyset_page, rfc3339
+from . import KEY_ACTIVE, TOUCH_UPDATED_AT, keyset_page
 
-# What the API shows of a credential: never the sealed value.
-COLUMNS = f"""
+# What the API shows of a credential: never the sealed value. Timestamps leave
+# PostgreSQL in the contract's RFC 3339 form (sql/004_number_json.sql's rfc3339).
+COLUMNS = """
     id::text AS id, provider, label, credential_keys, sealing_key_id,
-    {rfc3339("created_at")}, {rfc3339("updated_at")}
+    rfc3339(created_at) AS created_at, rfc3339(updated_at) AS updated_at
 """
 GET = f"""
     SELECT {COLUMNS}
