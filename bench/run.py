@@ -5,7 +5,8 @@ floor (pgbench running the list query), at several table sizes.
 Absolute figures drift on this machine; ratios measured in one run, alternating the
 endpoint with the ceiling, do not. Results go into docs/benchmarks.md between its
 result markers. BENCH_SIZES (numbers in the table, default 1000,1000000), BENCH_SECONDS
-(per measurement, default 5) and BENCH_ROUNDS (default 2) tune the run.
+(per measurement, default 4), BENCH_ROUNDS (default 3) and BENCH_ONLY (workloads, by
+name) tune the run.
 """
 
 import datetime
@@ -15,6 +16,7 @@ import platform
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -33,8 +35,8 @@ from app.queries import numbers as numbers_sql  # noqa: E402
 from app.queries import keyset_page_query  # noqa: E402
 
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,1000000").split(",")]
-SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = 16
 WRK_THREADS = 2
 ACCOUNTS = 100  # at most; fewer for small tables, so that a page holds 50 numbers
@@ -202,26 +204,31 @@ def measure(size, cluster, env, service_port, hello_port, log):
             results.append(wrk(service_port, script, {**wrk_env, **nonce}))
             print(f"    round {round_}: hello {hello_rps[-1]:.0f}, {name} {results[-1]['rps']:.0f}",
                   flush=True)
-        rps = sum(r["rps"] for r in results) / ROUNDS
-        ceiling = sum(hello_rps) / ROUNDS
-        rows.append((what, rps, rps / ceiling, max(r["p50_ms"] for r in results),
+        rps = statistics.median(r["rps"] for r in results)
+        ceiling = statistics.median(hello_rps)
+        # Each round's ratio is taken against the ceiling measured just before it; the
+        # median of those, and their spread, say how much the machine drifted.
+        ratios = sorted(r["rps"] / h for r, h in zip(results, hello_rps))
+        rows.append((what, rps, statistics.median(ratios), max(r["p50_ms"] for r in results),
                      max(r["p99_ms"] for r in results), sum(r["server_errors"] for r in results),
-                     sum(r["non_2xx"] for r in results), ceiling))
-        print(f"  {size:>10,} {what:<42} {rps:8.0f} req/s  {rps / ceiling:.2f} of hello "
-              f"({ceiling:.0f})  p99 {rows[-1][4]:.1f} ms", flush=True)
-    hello_mean = sum(r[7] for r in rows) / len(rows)
+                     sum(r["non_2xx"] for r in results), ceiling, ratios[0], ratios[-1]))
+        print(f"  {size:>10,} {what:<42} {rps:8.0f} req/s  {rows[-1][2]:.2f} of hello "
+              f"({ratios[0]:.2f}-{ratios[-1]:.2f}; hello {ceiling:.0f})  p99 {rows[-1][4]:.1f} ms",
+              flush=True)
+    hello_mean = statistics.median(r[7] for r in rows)
     lines = [
         f"### {total:,} numbers in the table ({in_account:,} in the benchmarked account)",
         "",
         f"Seeded in {seeded:.1f} s. Hello-world ceiling: {hello_mean:,.0f} requests/s "
-        f"(mean of the runs alternating with the endpoints).",
+        f"(median of the runs alternating with the endpoints).",
         "",
-        "| endpoint | requests/s | ratio to hello | p50 ms | p99 ms | 5xx | other non-2xx |",
+        "| endpoint | requests/s | ratio to hello (median; range) | p50 ms | p99 ms | 5xx "
+        "| other non-2xx |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for what, rps, ratio, p50, p99, errors, non_2xx, _ in rows:
-        lines.append(f"| {what} | {rps:,.0f} | {ratio:.2f} | {p50:.2f} | {p99:.2f} | {errors} "
-                     f"| {non_2xx - errors} |")
+    for what, rps, ratio, p50, p99, errors, non_2xx, _, low, high in rows:
+        lines.append(f"| {what} | {rps:,.0f} | {ratio:.2f} ({low:.2f}-{high:.2f}) | {p50:.2f} "
+                     f"| {p99:.2f} | {errors} | {non_2xx - errors} |")
     lines.append(f"| pgbench: the list query alone | {floor[0]:,.0f} tps | "
                  f"{floor[0] / hello_mean:.2f} | mean {floor[1]:.2f} | | | |")
     lines += ["", "Statements PostgreSQL ran per authenticated read (pg_stat_statements): "
