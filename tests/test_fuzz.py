@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
 from app import openapi
 from support import add_number, add_provider, bearer
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "50"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
 SEED = 20261128
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance, negative_data_rejection]
