@@ -111,15 +111,34 @@ def pgbench(url, query):
     return tps, latency
 
 
+def page_query(key_hash=None, **filters):
+    """(query, params) the service runs for a first page of 50 (51 rows)."""
+    return keyset_page_query("numbers", numbers_sql.COLUMNS, account_id=ACCOUNT,
+                             filters=filters, after=None, limit=51, key_hash=key_hash)
+
+
 def list_query(conn, **filters):
-    """The exact SQL the service runs for a first page of 50 (51 rows), values inlined."""
-    query, params = keyset_page_query("numbers", numbers_sql.COLUMNS, account_id=ACCOUNT,
-                                      filters=filters, after=None, limit=51)
-    return ClientCursor(conn).mogrify(query, params)
+    """The list's SQL with its values inlined, for pgbench."""
+    return ClientCursor(conn).mogrify(*page_query(**filters))
 
 
-def explain(conn, query):
-    rows = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, SUMMARY OFF) {query}")
+def explain(conn, query, params):
+    """EXPLAIN ANALYZE of the plan the service uses: its prepared statement's generic
+    plan (the session has plan_cache_mode=force_generic_plan, as the service's has)."""
+    names = []
+
+    def placeholder(match):
+        if match[1] not in names:
+            names.append(match[1])
+        return f"${names.index(match[1]) + 1}"
+
+    conn.execute("PREPARE bench_plan AS " + re.sub(r"%\((\w+)\)s", placeholder, query))
+    args = ClientCursor(conn).mogrify(", ".join(["%s"] * len(names)), [params[n] for n in names])
+    try:
+        rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, SUMMARY OFF) "
+                            f"EXECUTE bench_plan({args})").fetchall()
+    finally:
+        conn.execute("DEALLOCATE bench_plan")
     return "\n".join(r["QUERY PLAN"] for r in rows)
 
 
@@ -182,12 +201,12 @@ def measure(size, cluster, env, service_port, hello_port, log):
         total = conn.execute("SELECT count(*) AS n FROM numbers").fetchone()["n"]
         in_account = conn.execute("SELECT count(*) AS n FROM numbers WHERE account_id = %s",
                                   (ACCOUNT,)).fetchone()["n"]
-        plans = {
-            "list": explain(conn, list_query(conn)),
-            "list with agent_id": explain(conn, list_query(conn, agent_id="agent_007")),
-            "get one": explain(conn, ClientCursor(conn).mogrify(
-                f"SELECT {numbers_sql.COLUMNS} FROM numbers WHERE id = %s AND account_id = %s",
-                (ids[0], ACCOUNT))),
+        digest = auth.key_hash(key)
+        plans = {  # as a known key reads: the key's check rides in the statement
+            "list": explain(conn, *page_query(digest)),
+            "list with agent_id": explain(conn, *page_query(digest, agent_id="agent_007")),
+            "get one": explain(conn, numbers_sql.GET_GUARDED,
+                               {"id": ids[0], "account_id": ACCOUNT, "key_hash": digest}),
         }
         trips = {
             "list": round_trips(conn, service_port, key, ["/api/v1/telephony/numbers?limit=50"]),
