@@ -8,8 +8,9 @@ import os
 # Heroku-style hosts hand the port over in $PORT; a container listens on every interface.
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 
-# One process per core (2 here): Python runs one thread at a time per process.
-workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
+# One process per core: Python runs one thread at a time per process. At most 8 by
+# default, so that workers x pool (below) stays under PostgreSQL's default 100.
+workers = int(os.environ.get("WEB_CONCURRENCY", min(os.cpu_count() or 2, 8)))
 
 # A request spends most of its time waiting on PostgreSQL; threads let a worker serve
 # others meanwhile, with none of gevent's monkey-patching of psycopg. gthread, made to
@@ -18,7 +19,8 @@ worker_class = "app.worker.GracefulThreadWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
 # One pooled connection per thread, so no thread waits for another's connection:
-# workers × threads (8 here) stays far under PostgreSQL's default max_connections (100).
+# workers x threads (8 on 2 cores, 32 at most by default) stays under PostgreSQL's
+# default max_connections (100); when_ready below warns if a host's settings do not.
 os.environ.setdefault("DATABASE_POOL_SIZE", str(threads))
 
 # A listening socket per worker (SO_REUSEPORT): the kernel spreads connections evenly

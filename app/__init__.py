@@ -18,6 +18,9 @@ def create_app(config=None):
     app = Flask(__name__, static_folder=None)
     app.config["HUB"] = config
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    # The API's methods are the contract's; OPTIONS is a 405 like any other (no browser
+    # calls this API directly, so there is no CORS preflight to answer).
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     # `//providers` is an unknown path (404), not a redirect to `/providers`.
     app.url_map.merge_slashes = False
     app.extensions["sealer"] = Sealer(config.sealing_public_key)

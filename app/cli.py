@@ -1,5 +1,5 @@
-"""Operator commands: `db upgrade|purge-idempotency-keys`, `api-keys create|list|revoke`
-and `sealing keygen|open`."""
+"""Operator commands: `db upgrade|purge-idempotency-keys`, `api-keys create|list|revoke`,
+`sealing keygen|open` and `bench seed`."""
 
 import os
 import re
@@ -11,9 +11,9 @@ from flask.cli import AppGroup
 
 from . import auth, db, migrations, sealing, seed
 from .queries import api_keys, idempotency, providers
+from .schemas import UUID_FORM
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 db_cli = AppGroup("db", help="Database schema and housekeeping.")
 api_keys_cli = AppGroup("api-keys", help="Make, list and revoke API keys.")
@@ -26,7 +26,7 @@ def connect():
 
 
 def uuid_argument(_ctx, _param, value):
-    if not UUID.fullmatch(value):
+    if not UUID_FORM.fullmatch(value):
         raise click.BadParameter("must be a UUID")
     return value.lower()
 

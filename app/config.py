@@ -13,7 +13,6 @@ class Config:
     # base64 of the Curve25519 public key credentials are sealed to; None: sealing off.
     sealing_public_key: str | None = None
     # Connections per process: one per gunicorn thread, so no thread waits on another.
-    pool_min_size: int = 1
     pool_max_size: int = 4
     # The contract answers a database failure within 5 seconds: the pool wait and the
     # statement timeout together stay under it.

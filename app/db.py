@@ -126,7 +126,7 @@ class Database:
         pool.open(wait=False)
         return pool
 
-    def getconn(self, deadline):
+    def getconn(self, deadline, request_id=None):
         """A live connection, to be given back by `deadline` (time.monotonic()) at the
         latest: past it, the connection is broken and its query fails. Stale connections
         (a restarted server) are dropped, not served."""
@@ -149,7 +149,7 @@ class Database:
             self._failing_until = time.monotonic() + 1.0
             raise
         self._failing_until = 0.0
-        self._watchdog.watch(conn, deadline)
+        self._watchdog.watch(conn, deadline, request_id)
         return conn
 
     def putconn(self, conn):
@@ -184,10 +184,12 @@ def init_app(app, config):
 
 def conn():
     """The request's connection, taken from the pool on first use, to be done with
-    within the request's deadline (REQUEST_DEADLINE seconds after it began)."""
+    within the request's deadline (REQUEST_DEADLINE seconds after it began, or after
+    its body was read)."""
     if "db_conn" not in g:
-        started = g.get("started") or time.monotonic()
-        g.db_conn = current_app.extensions["db"].getconn(started + REQUEST_DEADLINE)
+        started = g.get("database_clock") or g.get("started") or time.monotonic()
+        g.db_conn = current_app.extensions["db"].getconn(started + REQUEST_DEADLINE,
+                                                         g.get("request_id"))
     return g.db_conn
 
 

@@ -12,6 +12,7 @@ import pwd
 import shlex
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import time
@@ -161,7 +162,12 @@ def kept_dir(checkout):
         return preferred
     digest = hashlib.sha256(str(preferred).encode()).hexdigest()[:12]
     fallback = Path("/var/tmp", f"kataven-hub-{digest}")
-    fallback.mkdir(exist_ok=True)
+    fallback.mkdir(mode=0o755, exist_ok=True)
+    # /var/tmp is shared: a folder someone else made (or a link) there is not ours to
+    # run server programs from.
+    info = os.lstat(fallback)
+    if stat.S_ISLNK(info.st_mode) or info.st_uid != os.geteuid():
+        raise RuntimeError(f"{fallback} exists and is not this user's own folder")
     os.chmod(fallback, 0o755)
     return fallback
 

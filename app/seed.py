@@ -31,7 +31,7 @@ def seed(conn, *, accounts, numbers, sealer):
         conn.execute("SET LOCAL session_replication_role = replica")
         credentials = _credentials(conn, accounts, sealed, key_id)
         start = conn.execute(
-            "SELECT count(*) AS n FROM numbers WHERE e164 LIKE '+999%%'").fetchone()["n"]
+            "SELECT count(*) AS n FROM numbers WHERE e164 LIKE '+999%'").fetchone()["n"]
         # Secondary indexes are built once after the load (a sort) rather than entry by
         # entry; their definitions come from the catalog, so they are the migrations'.
         secondary = conn.execute("""
@@ -63,7 +63,7 @@ def _credentials(conn, accounts, sealed, key_id):
     """Each account's (twilio id, plivo id), made where missing."""
     rows = conn.execute(
         "SELECT account_id, provider, id::text AS id FROM providers"
-        " WHERE account_id LIKE 'bench\\_%%'").fetchall()
+        " WHERE account_id LIKE 'bench\\_%'").fetchall()
     known = {(r["account_id"], r["provider"]): r["id"] for r in rows}
     with conn.cursor().copy(
         "COPY providers (id, account_id, provider, label, credential_keys,"

@@ -23,9 +23,9 @@ class Watchdog:
         self._lock = threading.Lock()
         self._thread = None
 
-    def watch(self, conn, deadline):
+    def watch(self, conn, deadline, request_id=None):
         with self._lock:
-            self._deadlines[id(conn)] = (conn, deadline)
+            self._deadlines[id(conn)] = (conn, deadline, request_id)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="db-watchdog", daemon=True)
                 self._thread.start()
@@ -40,19 +40,21 @@ class Watchdog:
             time.sleep(self.interval)
             now = time.monotonic()
             with self._lock:
-                late = [key for key, (_, deadline) in self._deadlines.items() if deadline <= now]
+                late = [key for key, (_, deadline, _) in self._deadlines.items()
+                        if deadline <= now]
                 for key in late:
-                    conn, _ = self._deadlines.pop(key)
-                    _break(conn)
+                    conn, _, request_id = self._deadlines.pop(key)
+                    _break(conn, request_id)
 
 
-def _break(conn):
+def _break(conn, request_id):
     """Shut the connection's socket under libpq's feet: its wait ends with an error."""
     try:
         fd = os.dup(conn.pgconn.socket)
     except Exception:  # already closed: nothing waits on it
         return
-    log.error("database did not answer in time: connection broken")
+    log.error("database did not answer in time: connection broken",
+              extra={"request_id": request_id})
     with socket.socket(fileno=fd) as sock:
         try:
             sock.shutdown(socket.SHUT_RDWR)

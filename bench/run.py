@@ -19,8 +19,8 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,15 +97,13 @@ def wrk(port, script, env, seconds=SECONDS):
 
 def pgbench(url, query):
     """pgbench running one query, prepared, at the same concurrency: (tps, mean ms)."""
-    script = Path(f"/tmp/kataven-bench-{os.getpid()}.sql")
-    script.write_text(query + ";\n")
-    try:
+    with tempfile.NamedTemporaryFile("w", suffix=".sql") as script:
+        script.write(query + ";\n")
+        script.flush()
         done = subprocess.run(
             ["pgbench", "-n", "-M", "prepared", f"-c{CONNECTIONS}", f"-j{WRK_THREADS}",
-             f"-T{int(SECONDS)}", "-f", str(script), url],
+             f"-T{int(SECONDS)}", "-f", script.name, url],
             capture_output=True, text=True, check=True)
-    finally:
-        script.unlink()
     tps = float(re.search(r"tps = ([\d.]+)", done.stdout).group(1))
     latency = float(re.search(r"latency average = ([\d.]+) ms", done.stdout).group(1))
     return tps, latency

@@ -125,6 +125,7 @@ def test_a_wrong_method_answers_405(client, alice):
     assert error(answer) == (405, "method not allowed")
     assert set(answer.headers["Allow"].split(", ")) >= {"GET", "POST"}
     assert client.delete(NUMBERS).status_code == 405
+    assert error(client.options(PROVIDERS, headers=alice)) == (405, "method not allowed")
 
 
 def test_a_known_key_revoked_answers_401_to_every_request(client, make_key, sql):

@@ -2,6 +2,7 @@
 
 import io
 import json
+import time
 
 import pytest
 
@@ -107,3 +108,48 @@ def test_number_bodies_are_checked_the_same_way(client, alice):
     assert error(post_raw(client, alice, data, "text/plain", NUMBERS))[0] == 400
     assert error(client.patch(f"{NUMBERS}/{credential['id']}", data="[]", headers={
         **alice, "Content-Type": "application/json"}))[0] in (400, 404)
+
+
+def test_a_field_named_like_marshmallows_own_key_is_named(client, alice):
+    body = {**VALID, "_schema": 1}
+    assert error(client.post(PROVIDERS, json=body, headers=alice)) == (
+        400, "invalid body: _schema: unknown field")
+    assert error(client.get(f"{NUMBERS}?_schema=1", headers=alice)) == (
+        400, "invalid query: _schema: unknown parameter")
+
+
+class SlowUpload(io.BytesIO):
+    """A client that takes its time sending the body (the behaviour under test)."""
+
+    def __init__(self, data, delay):
+        super().__init__(data)
+        self.delay = delay
+
+    def _wait(self):
+        if self.delay:
+            time.sleep(self.delay)
+            self.delay = 0
+
+    def read(self, size=-1):
+        self._wait()
+        return super().read(size)
+
+    def readinto(self, buffer):
+        self._wait()
+        return super().readinto(buffer)
+
+
+def test_a_slow_upload_does_not_use_up_the_database_deadline(app, make_key, monkeypatch):
+    from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+    from app import db
+
+    monkeypatch.setattr(db, "REQUEST_DEADLINE", 0.3)
+    data = json.dumps(VALID).encode()
+    environ = EnvironBuilder(path=PROVIDERS, method="POST", headers={
+        "Authorization": f"Bearer {make_key('alice')}", "Content-Type": "application/json",
+        "Content-Length": str(len(data))}).get_environ()
+    environ["wsgi.input"] = SlowUpload(data, delay=0.6)  # read by the app, as gunicorn's
+    environ["CONTENT_LENGTH"] = str(len(data))
+    body, status, _ = run_wsgi_app(app, environ, buffered=True)
+    assert status.startswith("201"), b"".join(body)

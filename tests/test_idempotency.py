@@ -207,3 +207,23 @@ def test_without_the_header_nothing_is_kept(client, alice, sql):
     client.post(PROVIDERS, json=BODY, headers=alice)
     client.post(PROVIDERS, json=BODY, headers=alice)
     assert count(sql, "providers") == 2 and count(sql, "idempotency_keys") == 0
+
+
+def test_a_credential_deleted_during_a_keyed_registration_answers_400(client, alice, sql):
+    credential = add_provider(client, alice)
+    # Stand-in for a delete racing the insert: the credential goes just before the
+    # number's foreign key is checked, inside the Idempotency-Key's transaction.
+    sql.execute("""
+        CREATE FUNCTION test_delete_credential() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN DELETE FROM providers WHERE id = NEW.credentials_id; RETURN NEW; END $$;
+        CREATE TRIGGER test_delete_credential BEFORE INSERT ON numbers
+            FOR EACH ROW EXECUTE FUNCTION test_delete_credential();
+    """)
+    try:
+        body = {"e164": "+12025550123", "credentials_id": credential["id"]}
+        answer = post(client, alice, "racing", body, NUMBERS)
+        assert error(answer) == (400, "invalid body: credentials_id: no such credential")
+        assert post(client, alice, "racing", body, NUMBERS).headers["Idempotent-Replayed"] == "true"
+    finally:
+        sql.execute("DROP TRIGGER test_delete_credential ON numbers;"
+                    " DROP FUNCTION test_delete_credential()")

@@ -3,11 +3,13 @@
 from flask import Blueprint
 
 from .. import auth
+from ..parsing import read_body_first
 from . import numbers, providers
 
 PREFIX = "/api/v1/telephony"
 
 telephony = Blueprint("telephony", __name__, url_prefix=PREFIX)
+telephony.before_request(read_body_first)
 telephony.before_request(auth.authenticate)
 telephony.after_request(auth.confirm)
 telephony.register_blueprint(providers.bp)

@@ -41,7 +41,9 @@ def create():
     except numbers.Duplicate:
         raise BadRequest(f"duplicate number: {body['e164']} is already registered") from None
     except numbers.NoCredential:
-        row = None
+        # Deleted while this insert ran; its statement failed, and inside an
+        # Idempotency-Key's transaction no other may follow it: answer now.
+        raise invalid_body("credentials_id", "no such credential") from None
     if row is None:
         raise why_not_created(body)
     return json_text_answer(row["api_json"], 201,

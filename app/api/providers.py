@@ -92,11 +92,15 @@ def update(credential_id):
 @bp.delete("/<credential_id>")
 def delete(credential_id):
     credential_id = uuid_or_404(credential_id, NOT_FOUND)
-    try:
-        deleted = providers.delete(db.conn(), g.account_id, credential_id)
-    except providers.InUse:
-        n = providers.count_numbers(db.conn(), g.account_id, credential_id)
-        raise Conflict(f"credential in use by {n} phone numbers") from None
-    if not deleted:
-        raise NotFound(NOT_FOUND)
-    return no_content()
+    for _ in range(2):
+        try:
+            deleted = providers.delete(db.conn(), g.account_id, credential_id)
+        except providers.InUse:
+            n = providers.count_numbers(db.conn(), g.account_id, credential_id)
+            if n:
+                raise Conflict(f"credential in use by {n} phone numbers") from None
+            continue  # its numbers went between the two statements: try again
+        if not deleted:
+            raise NotFound(NOT_FOUND)
+        return no_content()
+    raise Conflict("credential in use by phone numbers being changed; try again")

@@ -10,8 +10,9 @@ TOUCH_UPDATED_AT = (
 )
 
 
-# A read made with a key that this process has seen before carries the key's check in
-# its own statement: one round trip, not two. No row back then means "ask about the key".
+# A statement made with a key this process has seen before (a read, or a number's
+# registration) carries the key's check itself: one round trip, not two. No row back
+# then means "ask about the key".
 KEY_ACTIVE = """EXISTS (SELECT 1 FROM api_keys
                          WHERE key_hash = %(key_hash)s AND revoked_at IS NULL)"""
 
@@ -36,7 +37,7 @@ def keyset_page_query(table, columns, *, account_id, filters, after, limit, key_
     return _page_sql(*shape), params
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=256)  # every shape: 2 tables x filters x cursor x key check
 def _page_sql(table, columns, filter_columns, after, key_check):
     """The text of a page query: composed once per shape, not per request."""
     where = [sql.SQL("account_id = %(account_id)s")]

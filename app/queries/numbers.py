@@ -57,7 +57,8 @@ def create(conn, *, account_id, e164, credentials_id, provider, agent_id,
     except errors.UniqueViolation:
         raise Duplicate() from None
     except errors.ForeignKeyViolation:
-        # The credential was deleted between our read of it and the insert's check.
+        # The credential was deleted while this statement ran (before its foreign key
+        # check): PostgreSQL refused the row.
         raise NoCredential() from None
 
 
