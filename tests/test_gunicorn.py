@@ -4,7 +4,6 @@ import json
 import socket
 import subprocess
 import threading
-import time
 
 import psycopg
 import pytest
@@ -12,7 +11,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from app import db
 from app.config import Config
-from server import ROOT, Gunicorn, procfile
+from server import ROOT, Gunicorn, procfile, wait_until
 from support import NUMBERS, PROVIDERS, TWILIO, bearer
 
 SECRET_TOKEN = "tok_SECRET_d1f0e5b2c9a84d7e"
@@ -117,14 +116,6 @@ def waiting_on_locks(sql):
 def refuses_connections(port):
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) != 0
-
-
-def wait_until(condition, timeout=20):
-    """Poll a condition (not a sleep as synchronisation: we wait for a state, bounded)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached"
-        time.sleep(0.02)
 
 
 def test_the_procfile_release_migrates_a_fresh_database(sql, database_url):

@@ -13,7 +13,7 @@ from app import db, localpg, migrations
 from app.auth import key_hash, new_key
 from app.config import Config
 from app.queries import api_keys
-from server import Gunicorn
+from server import Gunicorn, wait_until
 from support import PROVIDERS, bearer
 
 # A bound on each request, so that a hang fails the test instead of stalling it; the
@@ -54,13 +54,6 @@ def burst(server, headers, n=24):
 
     with ThreadPoolExecutor(n) as pool:
         return list(pool.map(one, range(n)))
-
-
-def wait_until(condition, timeout=20):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached"
-        time.sleep(0.05)
 
 
 def serves(server, headers):
