@@ -13,13 +13,17 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 PROVIDERS = ("plivo", "twilio", "vobiz")
 DISPLAY_NAMES = {"twilio": "Twilio", "plivo": "Plivo", "vobiz": "Vobiz"}
 # Required credential fields per provider, and the form of those the contract checks.
+# Twilio takes the account's auth token or, as Twilio recommends, an API key pair
+# (revocable alone): one form or the other.
 REQUIRED_CREDENTIALS = {
     "twilio": ("account_sid", "auth_token"),
     "plivo": ("auth_id", "auth_token"),
     "vobiz": ("auth_id", "auth_token"),
 }
+TWILIO_API_KEY = ("account_sid", "api_key_sid", "api_key_secret")
 CHECKED_FORMS = {
     ("twilio", "account_sid"): (re.compile(r"AC[0-9a-fA-F]{32}"), "must be AC followed by 32 hex digits"),
+    ("twilio", "api_key_sid"): (re.compile(r"SK[0-9a-fA-F]{32}"), "must be SK followed by 32 hex digits"),
 }
 
 AGENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -150,8 +154,10 @@ class Credentials(Documented, fields.Field):
         "additionalProperties": {"type": "string", "minLength": 1,
                                  "maxLength": MAX_CREDENTIAL_VALUE},
         "propertyNames": {"pattern": "^[A-Za-z0-9_]{1,64}$"},
-        "description": "twilio: account_sid (AC and 32 hex digits), auth_token; "
-                       "plivo and vobiz: auth_id, auth_token. Sealed, never shown again.",
+        "description": "twilio: account_sid (AC and 32 hex digits) and either auth_token "
+                       "or api_key_sid (SK and 32 hex digits) and api_key_secret; "
+                       "plivo and vobiz: auth_id, auth_token. Checked with the carrier, "
+                       "then sealed, never shown again.",
         "example": {"account_sid": "AC0123456789abcdef0123456789abcdef",
                     "auth_token": "your_auth_token"},
     }
@@ -195,12 +201,22 @@ def is_valid_e164(value):
 
 def check_credentials(provider, credentials):
     """The provider's own rules: its required fields, and their form where checked."""
-    for name in REQUIRED_CREDENTIALS[provider]:
+    for name in required_credentials(provider, credentials):
         if name not in credentials:
             raise ValidationError({"credentials": {name: ["required"]}})
         form = CHECKED_FORMS.get((provider, name))
         if form and not form[0].fullmatch(credentials[name]):
             raise ValidationError({"credentials": {name: [form[1]]}})
+
+
+def required_credentials(provider, credentials):
+    """The fields a provider's credentials must hold; for Twilio, those of the form sent."""
+    if provider != "twilio" or not any(name in credentials for name in TWILIO_API_KEY[1:]):
+        return REQUIRED_CREDENTIALS[provider]
+    if "auth_token" in credentials:
+        raise ValidationError({"credentials": [
+            "either auth_token or api_key_sid and api_key_secret, not both"]})
+    return TWILIO_API_KEY
 
 
 # --- request bodies --------------------------------------------------------------------
@@ -332,6 +348,8 @@ class ProviderCredential(Schema):
     label = fields.String()
     credential_keys = fields.List(fields.String())
     sealing_key_id = fields.String()
+    verified_at = fields.DateTime(allow_none=True, metadata={
+        "description": "when the carrier last accepted these credentials; null: stored unchecked"})
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
