@@ -4,7 +4,8 @@ from flask import Flask
 
 from . import db, errors, health, logs, openapi
 from .api import telephony
-from .cli import api_keys_cli, bench_cli, db_cli, sealing_cli
+from .carriers import Verifier
+from .cli import api_keys_cli, bench_cli, carriers_cli, db_cli, sealing_cli
 from .config import Config
 from .proxy import TrustedProxyFix, trusted_networks
 from .sealing import Sealer
@@ -24,6 +25,7 @@ def create_app(config=None):
     # `//providers` is an unknown path (404), not a redirect to `/providers`.
     app.url_map.merge_slashes = False
     app.extensions["sealer"] = Sealer(config.sealing_public_key)
+    app.extensions["carriers"] = Verifier(config)
     db.init_app(app, config)
     logs.init_app(app)
     errors.init_app(app)
@@ -31,6 +33,6 @@ def create_app(config=None):
     openapi.init_app(app)
     app.register_blueprint(telephony)
     app.wsgi_app = TrustedProxyFix(app.wsgi_app, trusted_networks(config.trusted_proxies))
-    for group in (db_cli, api_keys_cli, sealing_cli, bench_cli):
+    for group in (db_cli, api_keys_cli, sealing_cli, bench_cli, carriers_cli):
         app.cli.add_command(group)
     return app

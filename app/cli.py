@@ -1,5 +1,5 @@
 """Operator commands: `db upgrade|purge-idempotency-keys`, `api-keys create|list|revoke`,
-`sealing keygen|open` and `bench seed`."""
+`sealing keygen|open`, `bench seed` and `carriers fake`."""
 
 import os
 import re
@@ -19,6 +19,7 @@ db_cli = AppGroup("db", help="Database schema and housekeeping.")
 api_keys_cli = AppGroup("api-keys", help="Make, list and revoke API keys.")
 sealing_cli = AppGroup("sealing", help="Sealing key pairs and opening sealed credentials.")
 bench_cli = AppGroup("bench", help="Benchmark data.")
+carriers_cli = AppGroup("carriers", help="The carriers' APIs, as the credential check sees them.")
 
 
 def connect():
@@ -146,3 +147,26 @@ def bench_seed(accounts, numbers):
     seconds = time.monotonic() - started
     click.echo(f"seeded {accounts} accounts and {numbers} numbers in {seconds:.1f} s"
                f" ({numbers / seconds:,.0f} numbers/s)", err=True)
+
+
+@carriers_cli.command("fake")
+@click.option("--port", type=click.IntRange(0, 65535), default=9000, show_default=True)
+@click.option("--delay-ms", type=click.IntRange(0, 60_000), default=0, show_default=True,
+              help="How long each answer takes: a carrier's latency.")
+def fake_carriers(port, delay_ms):
+    """Serve a fake of Twilio's, Plivo's and Vobiz's APIs until Ctrl-C (app/fake_carrier.py)."""
+    from .fake_carrier import FakeCarrier
+
+    fake = FakeCarrier(port=port, delay=delay_ms / 1000)
+    click.echo("Point the service at it with:")
+    for name, value in fake.environ().items():
+        click.echo(f"  export {name}={value}")
+    click.echo("Any secret is accepted but one starting with 'wrong' (401) or a fault "
+               "such as 'fake:500', 'fake:302', 'fake:hang'.")
+    try:
+        fake.server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        fake.release()
+        fake.server.server_close()

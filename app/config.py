@@ -1,7 +1,15 @@
 """The service's configuration, read from the environment once, at start-up."""
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+# The carriers' public APIs, and the variable that moves each (a test's fake carrier).
+CARRIER_URLS = {
+    "twilio": "https://api.twilio.com",
+    "plivo": "https://api.plivo.com",
+    "vobiz": "https://api.vobiz.ai",
+}
+SWITCH = {"on": True, "off": False}
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,10 @@ class Config:
     statement_timeout_ms: int = 2000
     # Peers whose X-Forwarded-For/-Proto are believed (gunicorn reads the same variable).
     trusted_proxies: str = "127.0.0.1,::1"
+    # Ask the carrier whether credentials work before sealing them (app/carriers.py).
+    carrier_verification: bool = True
+    # The carriers' API base URLs: configuration only, never taken from a request.
+    carrier_urls: dict = field(default_factory=lambda: dict(CARRIER_URLS))
 
     @classmethod
     def from_env(cls, environ=os.environ):
@@ -32,4 +44,17 @@ class Config:
             statement_timeout_ms=int(
                 environ.get("DATABASE_STATEMENT_TIMEOUT_MS", cls.statement_timeout_ms)),
             trusted_proxies=environ.get("FORWARDED_ALLOW_IPS", cls.trusted_proxies),
+            carrier_verification=switch(environ, "CARRIER_VERIFICATION", default="on"),
+            carrier_urls={
+                name: environ.get(f"{name.upper()}_API_URL") or url
+                for name, url in CARRIER_URLS.items()
+            },
         )
+
+
+def switch(environ, name, default):
+    """An on/off variable; anything else stops the start, rather than guessing."""
+    value = environ.get(name, default).strip().lower()
+    if value not in SWITCH:
+        raise ValueError(f"{name} must be on or off, not {value!r}")
+    return SWITCH[value]

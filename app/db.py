@@ -200,6 +200,21 @@ def transaction():
         yield conn()
 
 
+@contextmanager
+def released():
+    """Give the request's connection back to the pool while the block waits on something
+    else (a carrier's answer), so that other requests can use it meanwhile; the
+    request's database deadline starts again afterwards."""
+    connection = g.pop("db_conn", None)
+    if connection is not None:
+        assert connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        current_app.extensions["db"].putconn(connection)
+    try:
+        yield
+    finally:
+        g.database_clock = time.monotonic()
+
+
 def _release(_exc):
     connection = g.pop("db_conn", None)
     if connection is not None:

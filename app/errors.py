@@ -57,6 +57,12 @@ class Unprocessable(ApiError):
     status = 422
 
 
+class BadGateway(ApiError):
+    """An upstream (a carrier) could not answer: worth a retry."""
+
+    status = 502
+
+
 def invalid_body(field, problem):
     return BadRequest(f"invalid body: {field}: {problem}")
 

@@ -11,7 +11,7 @@ gone and the retry runs. A wait longer than the lock timeout answers 409.
 import hashlib
 import json
 import re
-from functools import wraps
+from functools import partial, wraps
 
 import psycopg
 from flask import Response, g, make_response, request
@@ -36,13 +36,24 @@ def fingerprint():
     return hashlib.sha256(canonical).digest()
 
 
-def idempotent(view):
-    """Make a POST view honour Idempotency-Key."""
+def idempotent(view=None, *, prepare=None):
+    """Make a POST view honour Idempotency-Key.
+
+    `prepare`, when given, does the work that waits on something other than the
+    database (a carrier's check of credentials): it runs before the key is claimed,
+    holding no database connection, and its result is the view's first argument. Its
+    4xx answers are kept like the view's own; a retry of a finished request replays
+    without preparing again.
+    """
+    if view is None:
+        return partial(idempotent, prepare=prepare)
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         key = request.headers.get(HEADER)
         if key is None:
+            if prepare is not None:
+                args = (prepare(), *args)
             return view(*args, **kwargs)
         if not KEY_FORM.fullmatch(key):
             raise BadRequest(
@@ -50,11 +61,22 @@ def idempotent(view):
         scope = {"account_id": g.account_id, "endpoint": f"POST {request.path}", "key": key}
         request_hash = fingerprint()
         auth.require_confirmed()  # the claim below is a write that does not check the key
+        refused = None
+        if prepare is not None:
+            done = idempotency.finished(db.conn(), **scope)
+            if done is not None:
+                return replay(done, request_hash)
+            try:
+                args = (prepare(), *args)
+            except ApiError as exc:
+                if exc.status >= 500:
+                    raise  # not kept: a retry may succeed
+                refused = exc
         try:
             with db.transaction() as conn:
                 if not claim(conn, scope, request_hash):
                     return replay(idempotency.kept(conn, **scope), request_hash)
-                response = run(view, conn, *args, **kwargs)
+                response = answer(refused) if refused else run(view, conn, *args, **kwargs)
                 if response.status_code >= 500:
                     raise _Unkept(response)
                 idempotency.keep(

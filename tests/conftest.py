@@ -38,7 +38,9 @@ def sealing_keys():
 
 @pytest.fixture(scope="session")
 def config(database_url, sealing_keys):
-    return Config(database_url=database_url, sealing_public_key=sealing_keys[0])
+    # Tests not about the carrier's check store credentials unchecked, as `make run` does.
+    return Config(database_url=database_url, sealing_public_key=sealing_keys[0],
+                  carrier_verification=False)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ import pytest
 from support import CREDENTIALS, PROVIDERS, TWILIO, add_number, add_provider, error
 
 CREDENTIAL_FIELDS = {"id", "provider", "label", "credential_keys", "sealing_key_id",
-                     "created_at", "updated_at"}
+                     "verified_at", "created_at", "updated_at"}
 
 
 def test_create_answers_201_with_the_object_and_its_location(client, alice, app):
@@ -20,6 +20,7 @@ def test_create_answers_201_with_the_object_and_its_location(client, alice, app)
     assert body["label"] == "Production Twilio"
     assert body["credential_keys"] == ["account_sid", "auth_token"]
     assert body["sealing_key_id"] == app.extensions["sealer"].key_id
+    assert body["verified_at"] is None  # the tests' app stores credentials unchecked
     assert body["created_at"] == body["updated_at"]
     assert body["created_at"].endswith("Z") and len(body["created_at"]) == 27
     assert answer.headers["Location"] == f"{PROVIDERS}/{body['id']}"

@@ -22,17 +22,30 @@ update_request = UpdateProviderRequest()
 list_query = ListProvidersQuery()
 
 
-def seal(credentials):
-    """(ciphertext, sorted field names, key id); 503 when sealing is unavailable."""
+def sealed_and_checked(provider, credentials):
+    """(ciphertext, sorted field names, key id, verified_at): sealed (503 when sealing
+    is unavailable, before the carrier is bothered), then checked with the carrier
+    (400 rejected, 502 unreachable), with no database connection held while it waits."""
     ciphertext, key_id = current_app.extensions["sealer"].seal(credentials)
-    return ciphertext, sorted(credentials), key_id
+    verifier = current_app.extensions["carriers"]
+    if verifier.enabled:
+        with db.released():
+            verified_at = verifier.verify(provider, credentials)
+    else:
+        verified_at = None
+    return ciphertext, sorted(credentials), key_id, verified_at
+
+
+def checked_request():
+    """The create request's body, and its credentials sealed and checked."""
+    body = load_body(create_request)
+    return body, sealed_and_checked(body["provider"], body["credentials"])
 
 
 @bp.post("")
-@idempotent
-def create():
-    body = load_body(create_request)
-    ciphertext, keys, key_id = seal(body["credentials"])
+@idempotent(prepare=checked_request)
+def create(checked):
+    body, (ciphertext, keys, key_id, verified_at) = checked
     row = providers.create(
         db.conn(),
         account_id=g.account_id,
@@ -41,6 +54,7 @@ def create():
         credential_keys=keys,
         sealed=ciphertext,
         sealing_key_id=key_id,
+        verified_at=verified_at,
     )
     return created(row, url_for(".get", credential_id=row["id"]))
 
@@ -81,7 +95,7 @@ def update(credential_id):
     sealed = label = None
     if "credentials" in body:
         check(check_credentials, provider, body["credentials"])
-        sealed = seal(body["credentials"])
+        sealed = sealed_and_checked(provider, body["credentials"])
     if "label" in body:
         label = body["label"] or DISPLAY_NAMES[provider]
     if not providers.update(db.conn(), g.account_id, credential_id, label=label, sealed=sealed):

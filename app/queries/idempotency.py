@@ -48,6 +48,22 @@ def kept(conn, *, account_id, endpoint, key):
     ).fetchone()
 
 
+def finished(conn, *, account_id, endpoint, key):
+    """The live kept answer for a key, if its request has finished; else None."""
+    return conn.execute(
+        """
+        SELECT request_hash, status, content_type, body, location
+          FROM idempotency_keys
+         WHERE account_id = %(account_id)s
+           AND endpoint = %(endpoint)s
+           AND key = %(key)s
+           AND status IS NOT NULL
+           AND expires_at > now()
+        """,
+        {"account_id": account_id, "endpoint": endpoint, "key": key},
+    ).fetchone()
+
+
 def keep(conn, *, account_id, endpoint, key, status, content_type, body, location):
     """Store the answer of the request that claimed the key."""
     conn.execute(

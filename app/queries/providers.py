@@ -8,6 +8,7 @@ from . import KEY_ACTIVE, TOUCH_UPDATED_AT, keyset_page
 # PostgreSQL in the contract's RFC 3339 form (sql/004_number_json.sql's rfc3339).
 COLUMNS = """
     id::text AS id, provider, label, credential_keys, sealing_key_id,
+    rfc3339(verified_at) AS verified_at,
     rfc3339(created_at) AS created_at, rfc3339(updated_at) AS updated_at
 """
 GET = f"""
@@ -23,20 +24,21 @@ class InUse(Exception):
     """The credential is referenced by phone numbers."""
 
 
-def create(conn, *, account_id, provider, label, credential_keys, sealed, sealing_key_id):
+def create(conn, *, account_id, provider, label, credential_keys, sealed, sealing_key_id,
+           verified_at):
     """Store a sealed credential; return it as the API shows it."""
     return conn.execute(
         f"""
         INSERT INTO providers (account_id, provider, label, credential_keys,
-                               sealed_credentials, sealing_key_id)
+                               sealed_credentials, sealing_key_id, verified_at)
              VALUES (%(account_id)s, %(provider)s, %(label)s, %(credential_keys)s,
-                     %(sealed)s, %(sealing_key_id)s)
+                     %(sealed)s, %(sealing_key_id)s, %(verified_at)s)
           RETURNING {COLUMNS}
         """,
         {
             "account_id": account_id, "provider": provider, "label": label,
             "credential_keys": credential_keys, "sealed": sealed,
-            "sealing_key_id": sealing_key_id,
+            "sealing_key_id": sealing_key_id, "verified_at": verified_at,
         },
     ).fetchone()
 
@@ -61,7 +63,7 @@ def page(conn, account_id, *, after, limit, key_hash=None):
 def update(conn, account_id, credential_id, *, label=None, sealed=None):
     """Change the label and/or the sealed credentials; False when no such credential.
 
-    `sealed` is (ciphertext, credential_keys, sealing_key_id).
+    `sealed` is (ciphertext, credential_keys, sealing_key_id, verified_at).
     """
     changes = [sql.SQL(TOUCH_UPDATED_AT)]
     params = {"id": credential_id, "account_id": account_id}
@@ -71,9 +73,10 @@ def update(conn, account_id, credential_id, *, label=None, sealed=None):
     if sealed is not None:
         changes.append(sql.SQL(
             "sealed_credentials = %(sealed)s, credential_keys = %(credential_keys)s,"
-            " sealing_key_id = %(sealing_key_id)s"
+            " sealing_key_id = %(sealing_key_id)s, verified_at = %(verified_at)s"
         ))
-        params["sealed"], params["credential_keys"], params["sealing_key_id"] = sealed
+        (params["sealed"], params["credential_keys"], params["sealing_key_id"],
+         params["verified_at"]) = sealed
     query = sql.SQL(
         """
            UPDATE providers

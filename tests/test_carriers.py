@@ -1,0 +1,329 @@
+"""The carrier's check of credentials (contract 4.1), through real gunicorn against a
+fake of the carriers' APIs: every row of the contract's table, and what is stored."""
+
+import base64
+import json
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from app.fake_carrier import FakeCarrier
+from server import Gunicorn, free_port, wait_until
+from support import PROVIDERS, bearer
+
+SID = "AC" + "0123456789abcdef" * 2
+KEY_SID = "SK" + "fedcba9876543210" * 2
+TWILIO = {"account_sid": SID, "auth_token": "twilio-token-OK"}
+TWILIO_KEY = {"account_sid": SID, "api_key_sid": KEY_SID, "api_key_secret": "key-secret-OK"}
+PLIVO = {"auth_id": "MAPLIVOAUTHID0001", "auth_token": "plivo-token-OK"}
+VOBIZ = {"auth_id": "vobiz-auth-id", "auth_token": "vobiz-token-OK"}
+GOOD = {"twilio": TWILIO, "plivo": PLIVO, "vobiz": VOBIZ}
+
+
+@pytest.fixture(scope="module")
+def fake():
+    carrier = FakeCarrier().start()
+    yield carrier
+    carrier.stop()
+
+
+@pytest.fixture(scope="module")
+def gunicorn(database_url, sealing_keys, fake, tmp_path_factory):
+    server = Gunicorn(tmp_path_factory.mktemp("carriers") / "out.log",
+                      DATABASE_URL=database_url, SEALING_PUBLIC_KEY=sealing_keys[0],
+                      WEB_CONCURRENCY="1", CARRIER_VERIFICATION="on", **fake.environ()).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def fresh_fake(fake):
+    fake.rearm()
+    fake.requests.clear()
+    fake.outage = None
+    yield
+    fake.release()  # whatever still hangs goes
+
+
+def create(gunicorn, key, provider, credentials, headers=None):
+    body = {"provider": provider, "credentials": credentials}
+    return gunicorn.request("POST", PROVIDERS, body, {**bearer(key), **(headers or {})},
+                            timeout=30)
+
+
+def stored(sql):
+    return sql.execute("SELECT count(*) AS n FROM providers").fetchone()["n"]
+
+
+def basic(user, password):
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+# --- 2xx: sealed and stored, verified_at now -----------------------------------------------
+
+@pytest.mark.parametrize("provider, path, auth", [
+    ("twilio", f"/2010-04-01/Accounts/{SID}/IncomingPhoneNumbers.json?PageSize=1",
+     ("Authorization", basic(SID, TWILIO["auth_token"]))),
+    ("plivo", f"/v1/Account/{PLIVO['auth_id']}/",
+     ("Authorization", basic(PLIVO["auth_id"], PLIVO["auth_token"]))),
+    ("vobiz", "/api/v1/auth/me", ("X-Auth-Token", VOBIZ["auth_token"])),
+])
+def test_accepted_credentials_are_stored_with_verified_at(gunicorn, fake, make_key, sql,
+                                                          provider, path, auth):
+    status, headers, text = create(gunicorn, make_key("alice"), provider, GOOD[provider])
+    assert status == 201, text
+    body = json.loads(text)
+    assert body["verified_at"].endswith("Z") and len(body["verified_at"]) == 27
+    verified_at = datetime.fromisoformat(body["verified_at"].replace("Z", "+00:00"))
+    assert abs(verified_at - datetime.now(timezone.utc)) < timedelta(seconds=10)
+    # Exactly one read-only request, as the contract's table says, and nothing more.
+    assert [(m, p) for m, p, _ in fake.requests] == [("GET", path)]
+    sent = fake.requests[0][2]
+    assert sent[auth[0]] == auth[1]
+    if provider == "vobiz":
+        assert sent["X-Auth-ID"] == VOBIZ["auth_id"]
+    assert "X-Account-ID" not in sent and "alice" not in json.dumps(sent)
+    row = sql.execute("SELECT verified_at IS NOT NULL AS checked FROM providers").fetchone()
+    assert row == {"checked": True}
+
+
+def test_twilio_api_keys_are_checked_with_the_key_pair(gunicorn, fake, make_key):
+    status, _, text = create(gunicorn, make_key("alice"), "twilio", TWILIO_KEY)
+    assert status == 201, text
+    assert json.loads(text)["credential_keys"] == ["account_sid", "api_key_secret", "api_key_sid"]
+    (_, path, sent), = fake.requests
+    assert path == f"/2010-04-01/Accounts/{SID}/IncomingPhoneNumbers.json?PageSize=1"
+    assert sent["Authorization"] == basic(KEY_SID, TWILIO_KEY["api_key_secret"])
+
+
+# --- 401/403/404: 400, nothing stored ------------------------------------------------------
+
+@pytest.mark.parametrize("provider", ["twilio", "plivo", "vobiz"])
+def test_credentials_the_carrier_refuses_answer_400_and_store_nothing(gunicorn, make_key, sql,
+                                                                      provider):
+    credentials = {**GOOD[provider], "auth_token": "wrong-token"}
+    status, _, text = create(gunicorn, make_key("alice"), provider, credentials)
+    assert (status, text) == (400, f"invalid body: credentials: rejected by {provider} (401)")
+    assert stored(sql) == 0
+
+
+@pytest.mark.parametrize("fault", [403, 404])
+def test_forbidden_or_not_found_at_the_carrier_is_a_rejection(gunicorn, make_key, sql, fault):
+    credentials = {**PLIVO, "auth_token": f"fake:{fault}"}
+    status, _, text = create(gunicorn, make_key("alice"), "plivo", credentials)
+    assert (status, text) == (400, f"invalid body: credentials: rejected by plivo ({fault})")
+    assert stored(sql) == 0
+
+
+# --- anything else: 502, nothing stored ----------------------------------------------------
+
+@pytest.mark.parametrize("secret, reason", [
+    ("fake:500", "unexpected status 500"),
+    ("fake:503", "unexpected status 503"),
+    ("fake:429", "rate limited (429)"),
+    ("fake:302", "redirected (302)"),
+    ("fake:400", "unexpected status 400"),
+])
+def test_other_carrier_answers_are_502_and_store_nothing(gunicorn, fake, make_key, sql,
+                                                         secret, reason):
+    credentials = {**VOBIZ, "auth_token": secret}
+    status, _, text = create(gunicorn, make_key("alice"), "vobiz", credentials)
+    assert (status, text) == (
+        502, f"could not verify credentials with vobiz: {reason}; try again")
+    assert stored(sql) == 0
+    assert len(fake.requests) == 1  # no retry, and a redirect is not followed
+
+
+def test_a_carrier_that_never_answers_is_502_within_the_limit(gunicorn, make_key, sql):
+    started = time.monotonic()
+    status, _, text = create(gunicorn, make_key("alice"), "twilio",
+                             {**TWILIO, "auth_token": "fake:hang"})
+    elapsed = time.monotonic() - started
+    assert (status, text) == (
+        502, "could not verify credentials with twilio: no answer within 5 seconds; try again")
+    assert 4.5 < elapsed < 8  # the contract's 5 seconds, with slack for a busy machine
+    assert stored(sql) == 0
+
+
+def test_a_carrier_that_cannot_be_reached_is_502(database_url, sealing_keys, make_key, sql,
+                                                  tmp_path):
+    closed = f"http://127.0.0.1:{free_port()}"
+    server = Gunicorn(tmp_path / "out.log", DATABASE_URL=database_url,
+                      SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="1",
+                      CARRIER_VERIFICATION="on", PLIVO_API_URL=closed).start()
+    try:
+        status, _, text = create(server, make_key("alice"), "plivo", PLIVO)
+    finally:
+        server.stop()
+    assert (status, text) == (
+        502, "could not verify credentials with plivo: could not connect; try again")
+    assert stored(sql) == 0
+
+
+def test_a_502_is_not_kept_so_a_retry_with_the_same_key_succeeds(gunicorn, fake, make_key, sql):
+    key = make_key("alice")
+    retry = {"Idempotency-Key": "add-plivo-1"}
+    fake.outage = 503
+    assert create(gunicorn, key, "plivo", PLIVO, retry)[0] == 502
+    assert stored(sql) == 0
+    fake.outage = None
+    status, headers, text = create(gunicorn, key, "plivo", PLIVO, retry)
+    assert status == 201, text
+    assert "Idempotent-Replayed" not in headers
+    # The kept answer replays without asking the carrier again.
+    asked = len(fake.requests)
+    status, headers, again = create(gunicorn, key, "plivo", PLIVO, retry)
+    assert (status, headers.get("Idempotent-Replayed"), again) == (201, "true", text)
+    assert len(fake.requests) == asked
+    assert stored(sql) == 1
+
+
+def test_a_rejection_is_kept_like_any_400(gunicorn, fake, make_key):
+    key = make_key("alice")
+    retry = {"Idempotency-Key": "add-vobiz-wrong"}
+    credentials = {**VOBIZ, "auth_token": "wrong"}
+    first = create(gunicorn, key, "vobiz", credentials, retry)
+    second = create(gunicorn, key, "vobiz", credentials, retry)
+    assert first[0] == second[0] == 400 and first[2] == second[2]
+    assert second[1]["Idempotent-Replayed"] == "true"
+    assert len(fake.requests) == 1
+
+
+# --- PATCH with new credentials ------------------------------------------------------------
+
+def test_rotation_is_checked_and_moves_verified_at(gunicorn, fake, make_key, sql):
+    key = make_key("alice")
+    made = json.loads(create(gunicorn, key, "twilio", TWILIO)[2])
+    path = f"{PROVIDERS}/{made['id']}"
+    status, _, text = gunicorn.request("PATCH", path, {"credentials": TWILIO_KEY}, bearer(key))
+    assert status == 204, text
+    now = json.loads(gunicorn.request("GET", path, headers=bearer(key))[2])
+    assert now["verified_at"] > made["verified_at"]
+    assert now["credential_keys"] == ["account_sid", "api_key_secret", "api_key_sid"]
+    assert len(fake.requests) == 2
+
+
+@pytest.mark.parametrize("secret, status", [("wrong", 400), ("fake:500", 502), ("fake:302", 502)])
+def test_a_rotation_that_fails_its_check_changes_nothing(gunicorn, make_key, sql, secret,
+                                                          status):
+    key = make_key("alice")
+    made = json.loads(create(gunicorn, key, "twilio", TWILIO)[2])
+    before = sql.execute("SELECT * FROM providers").fetchone()
+    answer = gunicorn.request("PATCH", f"{PROVIDERS}/{made['id']}",
+                              {"credentials": {**TWILIO, "auth_token": secret}, "label": "New"},
+                              bearer(key))
+    assert answer[0] == status
+    assert sql.execute("SELECT * FROM providers").fetchone() == before
+
+
+def test_a_label_change_does_not_ask_the_carrier(gunicorn, fake, make_key):
+    key = make_key("alice")
+    made = json.loads(create(gunicorn, key, "vobiz", VOBIZ)[2])
+    fake.requests.clear()
+    status, _, _ = gunicorn.request("PATCH", f"{PROVIDERS}/{made['id']}", {"label": "Renamed"},
+                                    bearer(key))
+    assert status == 204
+    assert fake.requests == []
+    now = json.loads(gunicorn.request("GET", f"{PROVIDERS}/{made['id']}", headers=bearer(key))[2])
+    assert now["verified_at"] == made["verified_at"]
+
+
+# --- what the check never does -------------------------------------------------------------
+
+def test_no_credential_field_reaches_the_log(gunicorn, make_key):
+    key = make_key("alice")
+    create(gunicorn, key, "twilio", TWILIO)
+    create(gunicorn, key, "plivo", {**PLIVO, "auth_token": "wrong-plivo-token"})
+    create(gunicorn, key, "vobiz", {**VOBIZ, "auth_token": "fake:500"})
+    log = gunicorn.log()
+    for secret in (SID, TWILIO["auth_token"], PLIVO["auth_id"], "wrong-plivo-token",
+                   VOBIZ["auth_id"], KEY_SID, key):
+        assert secret not in log
+    checks = [line for line in gunicorn.log_lines() if line.get("logger") == "app.carriers"]
+    assert any("twilio answered 200" in line["message"] for line in checks)
+    assert any("vobiz answered 500" in line["message"] for line in checks)
+    assert all(line.get("request_id") for line in checks)
+
+
+def test_a_slow_carrier_holds_no_database_connection(database_url, sealing_keys, fake,
+                                                     make_key, tmp_path):
+    # One worker, four threads, ONE pooled connection: were the waiting check holding
+    # it, every read below would wait out the pool's timeout and answer 500.
+    server = Gunicorn(tmp_path / "out.log", DATABASE_URL=database_url,
+                      SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="1",
+                      GUNICORN_THREADS="4", DATABASE_POOL_SIZE="1",
+                      CARRIER_VERIFICATION="on", **fake.environ()).start()
+    key = make_key("alice")
+    answers = []
+    slow = threading.Thread(target=lambda: answers.append(
+        create(server, key, "twilio", {**TWILIO, "auth_token": "fake:hang"})))
+    try:
+        slow.start()
+        wait_until(lambda: len(fake.requests) == 1)
+        for _ in range(5):
+            started = time.monotonic()
+            status, _, _ = server.request("GET", PROVIDERS, headers=bearer(key))
+            assert status == 200
+            assert time.monotonic() - started < 2
+        fake.release()  # the carrier hangs up: the check ends, as a 502
+        slow.join(timeout=10)
+        assert answers and answers[0][0] == 502
+    finally:
+        fake.release()
+        server.stop()
+
+
+def test_values_that_cannot_travel_in_a_header_are_refused(gunicorn, fake, make_key):
+    status, _, text = create(gunicorn, make_key("alice"), "vobiz",
+                             {**VOBIZ, "auth_token": "tök\u00e9n"})
+    assert (status, text) == (
+        400, "invalid body: credentials.auth_token: cannot be sent to vobiz: printable ASCII only")
+    assert fake.requests == []
+
+
+# --- Twilio's two credential forms, and the switch (in-process) ----------------------------
+
+@pytest.mark.parametrize("credentials, message", [
+    ({"account_sid": SID, "auth_token": "t", "api_key_sid": KEY_SID, "api_key_secret": "s"},
+     "invalid body: credentials: either auth_token or api_key_sid and api_key_secret, not both"),
+    ({"account_sid": SID, "auth_token": "t", "api_key_secret": "s"},
+     "invalid body: credentials: either auth_token or api_key_sid and api_key_secret, not both"),
+    ({"account_sid": SID, "api_key_sid": KEY_SID},
+     "invalid body: credentials.api_key_secret: required"),
+    ({"account_sid": SID, "api_key_sid": "SK123", "api_key_secret": "s"},
+     "invalid body: credentials.api_key_sid: must be SK followed by 32 hex digits"),
+    ({"account_sid": SID}, "invalid body: credentials.auth_token: required"),
+    ({"api_key_sid": KEY_SID, "api_key_secret": "s"},
+     "invalid body: credentials.account_sid: required"),
+])
+def test_twilio_takes_one_form_or_the_other(client, alice, sql, credentials, message):
+    answer = client.post(PROVIDERS, json={"provider": "twilio", "credentials": credentials},
+                         headers=alice)
+    assert (answer.status_code, answer.text) == (400, message)
+    assert stored(sql) == 0
+
+
+def test_with_checks_off_nothing_is_asked_and_verified_at_is_null(make_app, fake, alice):
+    app = make_app(carrier_verification=False, carrier_urls={
+        "twilio": fake.url, "plivo": fake.url, "vobiz": fake.url})
+    answer = app.test_client().post(
+        PROVIDERS, json={"provider": "twilio", "credentials": TWILIO_KEY}, headers=alice)
+    assert answer.status_code == 201
+    assert answer.json["verified_at"] is None
+    assert fake.requests == []
+
+
+def test_the_switch_and_the_urls_come_from_the_environment():
+    from app.config import Config
+
+    assert Config.from_env({}).carrier_verification is True
+    assert Config.from_env({"CARRIER_VERIFICATION": "off"}).carrier_verification is False
+    assert Config.from_env({}).carrier_urls == {
+        "twilio": "https://api.twilio.com", "plivo": "https://api.plivo.com",
+        "vobiz": "https://api.vobiz.ai"}
+    assert Config.from_env({"PLIVO_API_URL": "http://fake:1"}).carrier_urls["plivo"] == (
+        "http://fake:1")
+    with pytest.raises(ValueError, match="CARRIER_VERIFICATION must be on or off"):
+        Config.from_env({"CARRIER_VERIFICATION": "maybe"})
