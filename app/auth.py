@@ -30,8 +30,8 @@ def key_hash(key):
     return hashlib.sha256(key.encode()).digest()
 
 
-# Keys this process has seen active: digest -> kind and account, which never change for
-# a key. Whether a key is still active is asked of the database on every request.
+# Keys this process has seen active: digest -> id, kind and account, which never change
+# for a key. Whether a key is still active is asked of the database on every request.
 KNOWN = {}
 KNOWN_LIMIT = 10_000
 
@@ -66,6 +66,7 @@ def authenticate():
             pass  # answered below, once the key itself is confirmed
         else:
             g.unconfirmed_key = digest
+            g.key = known
             return
     key = api_keys.find_active(db.conn(), digest)
     if not _matches(key, digest):
@@ -73,8 +74,16 @@ def authenticate():
         raise Unauthorized()
     if len(KNOWN) >= KNOWN_LIMIT:
         KNOWN.clear()
-    KNOWN[digest] = {"kind": key["kind"], "account_id": key["account_id"]}
+    KNOWN[digest] = {"id": key["id"], "kind": key["kind"], "account_id": key["account_id"]}
     g.account_id = account_for(key, header)
+    g.key = KNOWN[digest]
+
+
+def origin():
+    """Who makes the request's changes, as its events record them: the key's id and
+    kind, and the request's id."""
+    return {"actor_key_id": g.key["id"], "actor_kind": g.key["kind"],
+            "request_id": g.request_id}
 
 
 def unconfirmed_key():

@@ -8,7 +8,7 @@ from app.config import Config
 from app.queries import api_keys
 from support import bearer
 
-TABLES = "numbers, providers, api_keys, idempotency_keys"
+TABLES = "numbers, providers, api_keys, idempotency_keys, events"
 
 
 @pytest.fixture(scope="session")

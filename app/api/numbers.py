@@ -35,6 +35,7 @@ def create():
             agent_id=body.get("agent_id"),
             inbound_enabled=body["inbound_enabled"],
             outbound_enabled=body["outbound_enabled"],
+            origin=auth.origin(),
             key_hash=auth.unconfirmed_key(),
         )
         auth.confirmed_by(row)
@@ -90,13 +91,14 @@ def get(number_id):
 def update(number_id):
     number_id = uuid_or_404(number_id, NOT_FOUND)
     body = load_body(update_request)
-    if not numbers.update(db.conn(), g.account_id, number_id, body):
+    if not numbers.update(db.conn(), g.account_id, number_id, body, auth.origin()):
         raise NotFound(NOT_FOUND)
     return no_content()
 
 
 @bp.delete("/<number_id>")
 def delete(number_id):
-    if not numbers.delete(db.conn(), g.account_id, uuid_or_404(number_id, NOT_FOUND)):
+    if not numbers.delete(db.conn(), g.account_id, uuid_or_404(number_id, NOT_FOUND),
+                          auth.origin()):
         raise NotFound(NOT_FOUND)
     return no_content()

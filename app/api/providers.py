@@ -55,6 +55,7 @@ def create(checked):
         sealed=ciphertext,
         sealing_key_id=key_id,
         verified_at=verified_at,
+        origin=auth.origin(),
     )
     return created(row, url_for(".get", credential_id=row["id"]))
 
@@ -98,7 +99,8 @@ def update(credential_id):
         sealed = sealed_and_checked(provider, body["credentials"])
     if "label" in body:
         label = body["label"] or DISPLAY_NAMES[provider]
-    if not providers.update(db.conn(), g.account_id, credential_id, label=label, sealed=sealed):
+    if not providers.update(db.conn(), g.account_id, credential_id, auth.origin(),
+                            label=label, sealed=sealed):
         raise NotFound(NOT_FOUND)
     return no_content()
 
@@ -108,7 +110,7 @@ def delete(credential_id):
     credential_id = uuid_or_404(credential_id, NOT_FOUND)
     for _ in range(2):
         try:
-            deleted = providers.delete(db.conn(), g.account_id, credential_id)
+            deleted = providers.delete(db.conn(), g.account_id, credential_id, auth.origin())
         except providers.InUse:
             n = providers.count_numbers(db.conn(), g.account_id, credential_id)
             if n:

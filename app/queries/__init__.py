@@ -4,10 +4,12 @@ import functools
 
 from psycopg import sql
 
-# updated_at always moves forward, even within one microsecond of the last change.
-TOUCH_UPDATED_AT = (
-    "updated_at = GREATEST(clock_timestamp(), updated_at + interval '1 microsecond')"
-)
+
+
+def next_tick(updated_at="updated_at"):
+    """The time of a change to a row: now, or just past its last change when the clock
+    has not moved beyond it, so a row's updated_at (and its events) only move forward."""
+    return f"GREATEST(clock_timestamp(), {updated_at} + interval '1 microsecond')"
 
 
 # A statement made with a key this process has seen before (a read, or a number's

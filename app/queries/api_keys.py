@@ -15,10 +15,10 @@ def create(conn, *, key_hash, kind, account_id, label):
 
 
 def find_active(conn, key_hash):
-    """The key with this hash, unless revoked: kind, account_id, key_hash; else None."""
+    """The key with this hash, unless revoked: id, kind, account_id, key_hash; else None."""
     return conn.execute(
         """
-        SELECT kind, account_id, key_hash
+        SELECT id::text AS id, kind, account_id, key_hash
           FROM api_keys
          WHERE key_hash = %(key_hash)s
            AND revoked_at IS NULL

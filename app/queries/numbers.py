@@ -1,8 +1,11 @@
 """The numbers table: phone numbers, each bound to a credential of its account."""
 
-from psycopg import errors, sql
+import functools
 
-from . import KEY_ACTIVE, TOUCH_UPDATED_AT, keyset_page
+from psycopg import errors
+
+from . import KEY_ACTIVE, keyset_page, next_tick
+from .events import change, logged
 
 # What the API shows of a number: the JSON text PostgreSQL keeps in each row
 # (sql/004_number_json.sql), so reads return it as it is.
@@ -26,33 +29,45 @@ class NoCredential(Exception):
     """The credential does not exist in the account (or was deleted meanwhile)."""
 
 
+# The insert and its number.created event: one statement. The event's data is the
+# new row's, so it cannot say other than what was stored.
 CREATE = f"""
-    INSERT INTO numbers (account_id, e164, provider, credentials_id, agent_id,
-                         inbound_enabled, outbound_enabled)
-         SELECT account_id, %(e164)s, provider, id, %(agent_id)s,
-                %(inbound_enabled)s, %(outbound_enabled)s
-           FROM providers
-          WHERE id = %(credentials_id)s
-            AND account_id = %(account_id)s
-            AND provider = COALESCE(%(provider)s::text, provider)
-            AND {{key_check}}
-      RETURNING id::text AS id, {COLUMNS}
+    WITH changed AS (
+        INSERT INTO numbers (account_id, e164, provider, credentials_id, agent_id,
+                             inbound_enabled, outbound_enabled)
+             SELECT account_id, %(e164)s, provider, id, %(agent_id)s,
+                    %(inbound_enabled)s, %(outbound_enabled)s
+               FROM providers
+              WHERE id = %(credentials_id)s
+                AND account_id = %(account_id)s
+                AND provider = COALESCE(%(provider)s::text, provider)
+                AND {{key_check}}
+          RETURNING id, account_id, {COLUMNS}, created_at AS occurred_at,
+                    jsonb_build_object(
+                        'e164', e164, 'provider', provider, 'credentials_id', credentials_id,
+                        'agent_id', agent_id, 'inbound_enabled', inbound_enabled,
+                        'outbound_enabled', outbound_enabled) AS data
+    ),{logged("number.created")}
+    SELECT id::text AS id, {COLUMNS}
+      FROM changed
 """
+# The fields a PATCH may set.
+UPDATABLE = ("agent_id", "inbound_enabled", "outbound_enabled")
 
 
 def create(conn, *, account_id, e164, credentials_id, provider, agent_id,
-           inbound_enabled, outbound_enabled, key_hash=None):
+           inbound_enabled, outbound_enabled, origin, key_hash=None):
     """Register a number on a credential of the account, taking the credential's
-    provider: its id and API JSON; None when the account has no such credential, when
-    `provider` is given and is not the credential's, or (with key_hash) when that key
-    is not active.
+    provider, with its event (made by `origin`, auth.origin()): its id and API JSON;
+    None when the account has no such credential, when `provider` is given and is not
+    the credential's, or (with key_hash) when that key is not active.
     """
     query = CREATE.format(key_check=KEY_ACTIVE if key_hash else "true")
     try:
         return conn.execute(query, {
             "account_id": account_id, "e164": e164, "credentials_id": credentials_id,
             "provider": provider, "agent_id": agent_id, "inbound_enabled": inbound_enabled,
-            "outbound_enabled": outbound_enabled, "key_hash": key_hash,
+            "outbound_enabled": outbound_enabled, "key_hash": key_hash, **origin,
         }).fetchone()
     except errors.UniqueViolation:
         raise Duplicate() from None
@@ -82,36 +97,60 @@ def page(conn, account_id, *, filters, after, limit, key_hash=None):
     return [row["api_json"] for row in rows]
 
 
-def update(conn, account_id, number_id, changes):
-    """Set agent_id / inbound_enabled / outbound_enabled; False when no such number."""
-    assignments = [sql.SQL(TOUCH_UPDATED_AT)]
-    for column in ("agent_id", "inbound_enabled", "outbound_enabled"):
-        if column in changes:
-            assignments.append(
-                sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder(column))
-            )
-    query = sql.SQL(
-        """
-           UPDATE numbers
-              SET {assignments}
-            WHERE id = %(id)s
-              AND account_id = %(account_id)s
-        RETURNING id
-        """
-    ).format(assignments=sql.SQL(", ").join(assignments))
-    params = {"id": number_id, "account_id": account_id, **changes}
-    return conn.execute(query, params).fetchone() is not None
+def update(conn, account_id, number_id, changes, origin):
+    """Set agent_id / inbound_enabled / outbound_enabled, with a number.updated event
+    naming each field whose value changed; a PATCH that sets what is already set
+    changes nothing and records nothing. False when no such number."""
+    query = _update_sql(tuple(column for column in UPDATABLE if column in changes))
+    params = {"id": number_id, "account_id": account_id, **changes, **origin}
+    return conn.execute(query, params).fetchone()["found"]
 
 
-def delete(conn, account_id, number_id):
-    """Delete a number of the account; False when none."""
-    row = conn.execute(
-        """
+@functools.lru_cache(maxsize=8)  # one per combination of the fields sent
+def _update_sql(columns):
+    """The PATCH statement for these columns (names from UPDATABLE, never a request).
+
+    `prior` locks the row and reads its values as they are once the lock is ours; so
+    concurrent PATCHes of one number take turns, and the `from` of each event is the
+    `to` of the one before.
+    """
+    assignments = ", ".join(f"{column} = %({column})s" for column in columns)
+    differs = " OR ".join(f"n.{column} IS DISTINCT FROM %({column})s" for column in columns)
+    data = " || ".join(change(column, old="prior", new="n") for column in columns)
+    return f"""
+    WITH prior AS (
+        SELECT id, {", ".join(columns)}
+          FROM numbers
+         WHERE id = %(id)s
+           AND account_id = %(account_id)s
+           FOR UPDATE
+    ), changed AS (
+           UPDATE numbers AS n
+              SET {assignments},
+                  updated_at = {next_tick("n.updated_at")}
+             FROM prior
+            WHERE n.id = prior.id
+              AND ({differs})
+        RETURNING n.id, n.account_id, n.updated_at AS occurred_at, {data} AS data
+    ),{logged("number.updated")}
+    SELECT EXISTS (SELECT 1 FROM prior) AS found
+    """
+
+
+DELETE = f"""
+    WITH changed AS (
          DELETE FROM numbers
                WHERE id = %(id)s
                  AND account_id = %(account_id)s
-           RETURNING id
-        """,
-        {"id": number_id, "account_id": account_id},
-    ).fetchone()
+           RETURNING id, account_id, {next_tick()} AS occurred_at,
+                     jsonb_build_object('e164', e164, 'agent_id', agent_id) AS data
+    ),{logged("number.deleted")}
+    SELECT id
+      FROM changed
+"""
+
+
+def delete(conn, account_id, number_id, origin):
+    """Delete a number of the account, with its event; False when none."""
+    row = conn.execute(DELETE, {"id": number_id, "account_id": account_id, **origin}).fetchone()
     return row is not None

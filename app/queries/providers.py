@@ -1,8 +1,11 @@
 """The providers table: an account's carrier credentials, sealed."""
 
-from psycopg import errors, sql
+import functools
 
-from . import KEY_ACTIVE, TOUCH_UPDATED_AT, keyset_page
+from psycopg import errors
+
+from . import KEY_ACTIVE, keyset_page, next_tick
+from .events import change, logged
 
 # What the API shows of a credential: never the sealed value. Timestamps leave
 # PostgreSQL in the contract's RFC 3339 form (sql/004_number_json.sql's rfc3339).
@@ -24,23 +27,31 @@ class InUse(Exception):
     """The credential is referenced by phone numbers."""
 
 
-def create(conn, *, account_id, provider, label, credential_keys, sealed, sealing_key_id,
-           verified_at):
-    """Store a sealed credential; return it as the API shows it."""
-    return conn.execute(
-        f"""
+CREATE = f"""
+    WITH changed AS (
         INSERT INTO providers (account_id, provider, label, credential_keys,
                                sealed_credentials, sealing_key_id, verified_at)
              VALUES (%(account_id)s, %(provider)s, %(label)s, %(credential_keys)s,
                      %(sealed)s, %(sealing_key_id)s, %(verified_at)s)
-          RETURNING {COLUMNS}
-        """,
-        {
-            "account_id": account_id, "provider": provider, "label": label,
-            "credential_keys": credential_keys, "sealed": sealed,
-            "sealing_key_id": sealing_key_id, "verified_at": verified_at,
-        },
-    ).fetchone()
+          RETURNING *, created_at AS occurred_at,
+                    jsonb_build_object(
+                        'provider', provider, 'label', label,
+                        'credential_keys', credential_keys, 'sealing_key_id', sealing_key_id,
+                        'verified_at', rfc3339(verified_at)) AS data
+    ),{logged("provider.created")}
+    SELECT {COLUMNS}
+      FROM changed
+"""
+
+
+def create(conn, *, account_id, provider, label, credential_keys, sealed, sealing_key_id,
+           verified_at, origin):
+    """Store a sealed credential, with its event; return it as the API shows it."""
+    return conn.execute(CREATE, {
+        "account_id": account_id, "provider": provider, "label": label,
+        "credential_keys": credential_keys, "sealed": sealed,
+        "sealing_key_id": sealing_key_id, "verified_at": verified_at, **origin,
+    }).fetchone()
 
 
 def get(conn, account_id, credential_id, key_hash=None):
@@ -60,51 +71,94 @@ def page(conn, account_id, *, after, limit, key_hash=None):
     )
 
 
-def update(conn, account_id, credential_id, *, label=None, sealed=None):
-    """Change the label and/or the sealed credentials; False when no such credential.
+# A rotation's event: the credentials changed (what they are, never), and the three
+# fields that describe them, from and to, even when one of them did not change.
+ROTATED = """jsonb_build_object(
+        'credentials', 'rotated',
+        'credential_keys', jsonb_build_object('from', prior.credential_keys,
+                                              'to', p.credential_keys),
+        'sealing_key_id', jsonb_build_object('from', prior.sealing_key_id,
+                                             'to', p.sealing_key_id),
+        'verified_at', jsonb_build_object('from', rfc3339(prior.verified_at),
+                                          'to', rfc3339(p.verified_at)))"""
+
+
+def update(conn, account_id, credential_id, origin, *, label=None, sealed=None):
+    """Change the label and/or the sealed credentials, with a provider.updated event;
+    a label set to what it is already changes nothing and records nothing. False when
+    no such credential.
 
     `sealed` is (ciphertext, credential_keys, sealing_key_id, verified_at).
     """
-    changes = [sql.SQL(TOUCH_UPDATED_AT)]
-    params = {"id": credential_id, "account_id": account_id}
-    if label is not None:
-        changes.append(sql.SQL("label = %(label)s"))
-        params["label"] = label
+    params = {"id": credential_id, "account_id": account_id, "label": label, **origin}
     if sealed is not None:
-        changes.append(sql.SQL(
-            "sealed_credentials = %(sealed)s, credential_keys = %(credential_keys)s,"
-            " sealing_key_id = %(sealing_key_id)s, verified_at = %(verified_at)s"
-        ))
         (params["sealed"], params["credential_keys"], params["sealing_key_id"],
          params["verified_at"]) = sealed
-    query = sql.SQL(
-        """
-           UPDATE providers
-              SET {changes}
-            WHERE id = %(id)s
-              AND account_id = %(account_id)s
-        RETURNING id
-        """
-    ).format(changes=sql.SQL(", ").join(changes))
-    return conn.execute(query, params).fetchone() is not None
+    query = _update_sql(label is not None, sealed is not None)
+    return conn.execute(query, params).fetchone()["found"]
 
 
-def delete(conn, account_id, credential_id):
-    """Delete a credential; False when none; InUse while numbers reference it.
+@functools.lru_cache(maxsize=4)
+def _update_sql(label, sealed):
+    """The PATCH statement: `prior` locks the row and reads it as it is once the lock
+    is ours, so the event's `from` is what this change replaced."""
+    assignments, data = [], []
+    if label:
+        assignments.append("label = %(label)s")
+        data.append(change("label", old="prior", new="p"))
+    if sealed:
+        assignments.append("sealed_credentials = %(sealed)s,"
+                           " credential_keys = %(credential_keys)s,"
+                           " sealing_key_id = %(sealing_key_id)s,"
+                           " verified_at = %(verified_at)s")
+        data.append(ROTATED)
+    # New credentials are a change whatever they are (each sealing differs).
+    differs = "true" if sealed else "p.label IS DISTINCT FROM %(label)s"
+    return f"""
+    WITH prior AS (
+        SELECT id, label, credential_keys, sealing_key_id, verified_at
+          FROM providers
+         WHERE id = %(id)s
+           AND account_id = %(account_id)s
+           FOR UPDATE
+    ), changed AS (
+           UPDATE providers AS p
+              SET {", ".join(assignments)},
+                  updated_at = {next_tick("p.updated_at")}
+             FROM prior
+            WHERE p.id = prior.id
+              AND {differs}
+        RETURNING p.id, p.account_id, p.updated_at AS occurred_at,
+                  {" || ".join(data)} AS data
+    ),{logged("provider.updated")}
+    SELECT EXISTS (SELECT 1 FROM prior) AS found
+    """
+
+
+DELETE = f"""
+    WITH changed AS (
+         DELETE FROM providers
+               WHERE id = %(id)s
+                 AND account_id = %(account_id)s
+           RETURNING id, account_id, {next_tick()} AS occurred_at,
+                     jsonb_build_object('provider', provider, 'label', label) AS data
+    ),{logged("provider.deleted")}
+    SELECT id
+      FROM changed
+"""
+
+
+def delete(conn, account_id, credential_id, origin):
+    """Delete a credential, with its event; False when none; InUse while numbers
+    reference it.
 
     The foreign key (ON DELETE RESTRICT) decides, so a number registered at the same
-    moment either makes this fail or fails itself.
+    moment either makes this fail or fails itself; failing, the statement records
+    nothing.
     """
     try:
         row = conn.execute(
-            """
-             DELETE FROM providers
-                   WHERE id = %(id)s
-                     AND account_id = %(account_id)s
-               RETURNING id
-            """,
-            {"id": credential_id, "account_id": account_id},
-        ).fetchone()
+            DELETE, {"id": credential_id, "account_id": account_id, **origin}).fetchone()
     except errors.ForeignKeyViolation:
         raise InUse() from None
     return row is not None
