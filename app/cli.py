@@ -1,4 +1,4 @@
-"""Operator commands: `db upgrade|purge-idempotency-keys`, `api-keys create|list|revoke`,
+"""Operator commands: `db upgrade|purge-idempotency-keys|purge-events`, `api-keys create|list|revoke`,
 `sealing keygen|open`, `bench seed` and `carriers fake`."""
 
 import os
@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from . import auth, db, migrations, sealing, seed
-from .queries import api_keys, idempotency, providers
+from .queries import api_keys, events, idempotency, providers
 from .schemas import UUID_FORM
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -49,6 +49,16 @@ def purge_idempotency_keys():
     with connect() as conn:
         purged = idempotency.purge_expired(conn)
     click.echo(f"purged {purged} expired idempotency keys", err=True)
+
+
+@db_cli.command("purge-events")
+@click.option("--older-than-days", type=click.IntRange(0, 36_500), default=90, show_default=True,
+              help="Delete events that occurred longer ago than this.")
+def purge_events(older_than_days):
+    """Delete old events, a few thousand per short transaction (for a daily schedule)."""
+    with connect() as conn:
+        purged = events.purge(conn, older_than_days)
+    click.echo(f"purged {purged} events older than {older_than_days} days", err=True)
 
 
 @api_keys_cli.command("create")

@@ -65,6 +65,8 @@ OPERATIONS = {
                                  "UpdateNumberRequest", None, (204, None), (404, 413), False),
     ("/numbers/{id}", "delete"): ("deleteNumber", "Delete a phone number", None, None, (204, None), (404,),
                                   False),
+    ("/events", "get"): ("listEvents", "List the account's events, newest first", None,
+                         schemas.ListEventsQuery, (200, "EventList"), (), False),
 }
 COMPONENTS = {
     "CreateProviderRequest": schemas.CreateProviderRequest,
@@ -75,6 +77,8 @@ COMPONENTS = {
     "ProviderList": schemas.ProviderList,
     "PhoneNumber": schemas.PhoneNumber,
     "NumberList": schemas.NumberList,
+    "Event": schemas.Event,
+    "EventList": schemas.EventList,
 }
 
 

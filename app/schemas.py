@@ -6,6 +6,7 @@ document. Messages are short and lower case: they end up in one line such as
 """
 
 import re
+from datetime import datetime
 
 import phonenumbers
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -340,6 +341,44 @@ class ListNumbersQuery(ListQuery):
     e164 = QueryE164()
 
 
+EVENT_TYPES = ("provider.created", "provider.updated", "provider.deleted",
+               "number.created", "number.updated", "number.deleted")
+RFC3339 = re.compile(
+    r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d{1,9})?([Zz]|[+-]\d\d:\d\d)")
+
+
+class EventType(Str):
+    def __init__(self, **kwargs):
+        message = "must be one of " + ", ".join(EVENT_TYPES)
+        super().__init__(validate=validate.OneOf(EVENT_TYPES, error=message), **kwargs)
+
+
+class Since(Str):
+    """An RFC 3339 time with its offset: events at or after it."""
+
+    openapi = {"format": "date-time", "example": "2026-11-28T17:02:03Z",
+               "description": "RFC 3339 with an offset; write + as %2B"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        # A `+` left unencoded in a query string arrives as a space: it can only be `+`.
+        if len(value) > 6 and value[-6] == " ":
+            value = value[:-6] + "+" + value[-5:]
+        if not RFC3339.fullmatch(value):
+            raise ValidationError("must be an RFC 3339 time, e.g. 2026-11-28T17:02:03Z")
+        try:
+            # Python reads six fraction digits at most; PostgreSQL keeps microseconds.
+            datetime.fromisoformat(re.sub(r"(\.\d{6})\d+", r"\1", value.upper()))
+        except ValueError:
+            raise ValidationError("must be an RFC 3339 time, e.g. 2026-11-28T17:02:03Z") from None
+        return value.upper()
+
+
+class ListEventsQuery(ListQuery):
+    object_id = QueryUuid()
+    type = EventType()
+    since = Since()
+
+
 # --- answers (documentation only: answers are built straight from rows) ---------------
 
 class ProviderCredential(Schema):
@@ -373,4 +412,27 @@ class ProviderList(Schema):
 
 class NumberList(Schema):
     numbers = fields.List(fields.Nested(PhoneNumber))
+    next_cursor = fields.String(allow_none=True)
+
+
+class Actor(Schema):
+    key_id = fields.UUID(metadata={"description": "the API key's id, as `api-keys list` shows it"})
+    kind = fields.String(validate=validate.OneOf(("account", "platform")))
+    account_id = fields.String(metadata={
+        "description": "with a platform key: the account it acted for"})
+
+
+class Event(Schema):
+    id = fields.UUID(dump_only=True)
+    type = fields.String(validate=validate.OneOf(EVENT_TYPES))
+    object_id = fields.UUID(metadata={"description": "the credential or number changed"})
+    actor = fields.Nested(Actor)
+    request_id = fields.String(metadata={"description": "the X-Request-ID of the change"})
+    occurred_at = fields.DateTime()
+    data = fields.Dict(metadata={
+        "description": "what changed: on updates, {\"from\": ..., \"to\": ...} per field"})
+
+
+class EventList(Schema):
+    events = fields.List(fields.Nested(Event))
     next_cursor = fields.String(allow_none=True)

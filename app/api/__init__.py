@@ -4,7 +4,7 @@ from flask import Blueprint
 
 from .. import auth
 from ..parsing import read_body_first
-from . import numbers, providers
+from . import events, numbers, providers
 
 PREFIX = "/api/v1/telephony"
 
@@ -14,3 +14,4 @@ telephony.before_request(auth.authenticate)
 telephony.after_request(auth.confirm)
 telephony.register_blueprint(providers.bp)
 telephony.register_blueprint(numbers.bp)
+telephony.register_blueprint(events.bp)

@@ -1,0 +1,43 @@
+"""/events: who changed which credential or number, and when; newest first."""
+
+from flask import Blueprint, g
+
+from .. import db
+from ..answers import json_answer
+from ..pagination import decode, page
+from ..parsing import load_query
+from ..queries import events
+from ..schemas import ListEventsQuery
+
+bp = Blueprint("events", __name__, url_prefix="/events")
+list_query = ListEventsQuery()
+
+
+def event_object(row):
+    """An event as the API shows it; a platform key's actor names the account too."""
+    actor = {"key_id": row["key_id"], "kind": row["kind"]}
+    if row["kind"] == "platform":
+        actor["account_id"] = row["account_id"]
+    return {
+        "id": row["id"], "type": row["type"], "object_id": row["object_id"], "actor": actor,
+        "request_id": row["request_id"], "occurred_at": row["occurred_at"], "data": row["data"],
+    }
+
+
+def position(row):
+    """What a cursor names of an event: its place in (occurred_at, id) order."""
+    return {"created_at": row["occurred_at"], "id": row["id"]}
+
+
+@bp.get("")
+def list_():
+    query = load_query(list_query)
+    rows = events.page(
+        db.conn(), g.account_id,
+        filters={name: query[name] for name in events.FILTERS if name in query},
+        since=query.get("since"), before=decode("e", query.get("cursor")),
+        limit=query["limit"] + 1,
+    )
+    rows, next_cursor = page("e", rows, query["limit"], as_object=position)
+    return json_answer({"events": [event_object(row) for row in rows],
+                        "next_cursor": next_cursor})
