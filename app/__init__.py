@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import db, errors, health, logs, openapi
+from . import db, docs_page, errors, health, logs, openapi
 from .api import telephony
 from .cli import api_keys_cli, bench_cli, db_cli, sealing_cli
 from .config import Config
@@ -29,6 +29,7 @@ def create_app(config=None):
     errors.init_app(app)
     app.register_blueprint(health.bp)
     openapi.init_app(app)
+    docs_page.init_app(app)
     app.register_blueprint(telephony)
     app.wsgi_app = TrustedProxyFix(app.wsgi_app, trusted_networks(config.trusted_proxies))
     for group in (db_cli, api_keys_cli, sealing_cli, bench_cli):

@@ -14,20 +14,22 @@ TABLES = "numbers, providers, api_keys, idempotency_keys"
 
 # Test files that need a program besides Python and PostgreSQL. Where it is missing, the
 # file is not collected and the run says so; in CI (CI set) it always is, and fails.
-NEEDS = {"test_nginx.py": "nginx", "test_docs_browser.py": "chromium"}
+NEEDS = {"test_nginx.py": ("nginx",), "test_docs_browser.py": ("chromium", "nginx")}
 NOT_COLLECTED = []
 
 
 def pytest_ignore_collect(collection_path, config):
-    program = NEEDS.get(collection_path.name)
-    if program is None or os.environ.get("CI"):
+    programs = NEEDS.get(collection_path.name)
+    if programs is None or os.environ.get("CI"):
         return None
     from browser import find_chromium
     from nginx import find_nginx
 
-    if {"nginx": find_nginx, "chromium": find_chromium}[program]() is None:
-        NOT_COLLECTED.append(f"{collection_path.name} not collected: {program} is not "
-                             f"installed here (CI installs it and always runs it)")
+    find = {"nginx": find_nginx, "chromium": find_chromium}
+    missing = [program for program in programs if find[program]() is None]
+    if missing:
+        NOT_COLLECTED.append(f"{collection_path.name} not collected: {' and '.join(missing)} "
+                             f"not installed here (CI installs them and always runs it)")
         return True
     return None
 
