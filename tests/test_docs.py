@@ -38,3 +38,14 @@ def test_each_operations_section_names_every_status_it_can_answer(client):
         named = set(re.findall(r"`(\d{3})`", documented[operation]))
         assert statuses <= named, (operation, sorted(statuses - named))
 
+
+def test_readme_and_docs_link_only_to_files_in_the_repository():
+    documents = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    for document in documents:
+        text = document.read_text()
+        assert "shared/" not in text and "/work/" not in text, document.name
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            if re.match(r"[a-z]+:", target):  # a URL: http(s), mailto
+                continue
+            resolved = (document.parent / target).resolve()
+            assert resolved.is_relative_to(ROOT) and resolved.exists(), (document.name, target)
