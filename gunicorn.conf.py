@@ -54,10 +54,24 @@ control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 
+def listening_at(address):
+    """An address of `bind` as an operator would type it: http://host:port or unix:path."""
+    if isinstance(address, tuple):
+        host, port = address[:2]
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    return f"unix:{address}"
+
+
 def when_ready(server):
-    """Warn when every worker's pool together would not fit in PostgreSQL's connection limit."""
+    """Say where the service listens; warn when every worker's pool together would not fit
+    in PostgreSQL's connection limit."""
     import psycopg
 
+    if not server.LISTENERS:
+        # With reuse_port each worker opens its own socket, so the master's own line
+        # reads "Listening at:  (pid)": name the addresses the workers bind instead.
+        server.log.info("Listening at: %s (%s)",
+                        ",".join(listening_at(a) for a in server.cfg.address), server.pid)
     pool_size = int(os.environ["DATABASE_POOL_SIZE"])
     wanted = server.cfg.workers * pool_size
     try:

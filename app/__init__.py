@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import db, errors, health, logs, openapi
+from . import db, docs_page, errors, health, logs, openapi
 from .api import telephony
 from .carriers import Verifier
 from .cli import api_keys_cli, bench_cli, carriers_cli, db_cli, sealing_cli
@@ -31,6 +31,7 @@ def create_app(config=None):
     errors.init_app(app)
     app.register_blueprint(health.bp)
     openapi.init_app(app)
+    docs_page.init_app(app)
     app.register_blueprint(telephony)
     app.wsgi_app = TrustedProxyFix(app.wsgi_app, trusted_networks(config.trusted_proxies))
     for group in (db_cli, api_keys_cli, sealing_cli, bench_cli, carriers_cli):

@@ -44,6 +44,15 @@ def dev_api_key(base_dir, database_url):
     return key
 
 
+def banner(port, key):
+    """What `make run` prints once it has a key: the key, and the line that sets up the
+    README's curl tour in another terminal (a test runs the tour after it)."""
+    return (f"\nDevelopment API key (account '{DEV_ACCOUNT}'): {key}\n"
+            f"For the README's curl tour, in another terminal:\n"
+            f"  export HUB=http://127.0.0.1:{port}/api/v1 KATAVEN_API_KEY={key}\n"
+            f"The API's page, to read and try: http://127.0.0.1:{port}/api/v1/docs\n")
+
+
 def flask_command(*args, env):
     subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args],
                    cwd=CHECKOUT, env=env, check=True)
@@ -85,10 +94,7 @@ def main():
         flask_command("db", "upgrade", env=env)
         if cluster is not None:
             key = dev_api_key(base_dir, env["DATABASE_URL"])
-            port = env.get("PORT", "8000")
-            print(f"\nDevelopment API key (account '{DEV_ACCOUNT}'): {key}\n"
-                  f"  curl http://127.0.0.1:{port}/api/v1/telephony/providers"
-                  f' -H "Authorization: Bearer {key}"\n', flush=True)
+            print(banner(env.get("PORT", "8000"), key), flush=True)
         return serve(env)
     except localpg.ServerMissing as exc:
         sys.exit(str(exc))

@@ -68,6 +68,14 @@ OPERATIONS = {
     ("/events", "get"): ("listEvents", "List the account's events, newest first", None,
                          schemas.ListEventsQuery, (200, "EventList"), (), False),
 }
+# Operations are grouped by the first segment of their path below PREFIX (the docs page
+# and generated clients show one group a tag); the service endpoints form their own.
+TAGS = {
+    "providers": "Carrier credentials: sealed before they are stored, never shown again",
+    "numbers": "Phone numbers, bound to a credential and pinned to a voice agent",
+    "events": "Who changed which credential or number, and when",
+    "service": "Liveness and readiness; no key needed",
+}
 COMPONENTS = {
     "CreateProviderRequest": schemas.CreateProviderRequest,
     "UpdateProviderRequest": schemas.UpdateProviderRequest,
@@ -114,9 +122,12 @@ def build():
     })
     for name, schema in COMPONENTS.items():
         spec.components.schema(name, schema=schema)
+    for name, description in TAGS.items():
+        spec.tag({"name": name, "description": description})
     paths = {}
     for (path, method), operation in OPERATIONS.items():
-        paths.setdefault(path, {})[method] = _operation(plugin, *operation)
+        paths.setdefault(path, {})[method] = {"tags": [path.split("/")[1]],
+                                              **_operation(plugin, *operation)}
     for path, methods in paths.items():
         parameters = []
         if "{id}" in path:
@@ -128,7 +139,7 @@ def build():
         ("/readyz", "Readiness: database and sealing key", {200: "ok", 503: "what is missing"}),
     ):
         spec.path(path=path, operations={"get": {
-            "summary": summary, "security": [],
+            "tags": ["service"], "summary": summary, "security": [],
             "responses": {str(s): {"description": d, "content": ERROR, "headers": {
                 "X-Request-ID": REQUEST_ID}} for s, d in answers.items()},
         }})

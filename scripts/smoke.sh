@@ -6,7 +6,11 @@
 #   HUB_URL=http://127.0.0.1:8000/api/v1 KATAVEN_API_KEY=kvn_... scripts/smoke.sh
 #   HUB_URL=https://api.kataven.ai/v1    KATAVEN_API_KEY=kvn_... scripts/smoke.sh
 #
-# With a platform key, set X_ACCOUNT_ID to the account to act for.
+# With a platform key, set X_ACCOUNT_ID to the account to act for. Where the service
+# checks credentials with the carrier, give it real ones (they are sealed, used for the
+# create and the rotation, then deleted with the rest):
+#
+#   SMOKE_PROVIDER=twilio SMOKE_CREDENTIALS='{"account_sid": "AC...", "auth_token": "..."}'
 # Needs bash, curl and python3 (to read JSON).
 set -uo pipefail
 
@@ -15,6 +19,14 @@ KATAVEN_API_KEY=${KATAVEN_API_KEY:?set KATAVEN_API_KEY}
 HUB_URL=${HUB_URL%/}
 ORIGIN=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(f"{p.scheme}://{p.netloc}")' "$HUB_URL")
 PREFIX=${HUB_URL#"$ORIGIN"}   # /api/v1 direct, /v1 through the proxy
+
+SMOKE_PROVIDER=${SMOKE_PROVIDER:-twilio}
+if [ -n "${SMOKE_CREDENTIALS:-}" ]; then
+    python3 -c 'import json, sys; d = json.loads(sys.argv[1]); assert isinstance(d, dict) and d and all(isinstance(v, str) for v in d.values())' \
+        "$SMOKE_CREDENTIALS" 2>/dev/null || { echo "SMOKE_CREDENTIALS must be a JSON object of strings" >&2; exit 2; }
+else
+    [ "$SMOKE_PROVIDER" = twilio ] || { echo "SMOKE_PROVIDER=$SMOKE_PROVIDER needs SMOKE_CREDENTIALS" >&2; exit 2; }
+fi
 
 AUTH=(-H "Authorization: Bearer $KATAVEN_API_KEY")
 [ -n "${X_ACCOUNT_ID:-}" ] && AUTH+=(-H "X-Account-ID: $X_ACCOUNT_ID")
@@ -81,6 +93,29 @@ expect_uuid() {
     [[ $1 =~ ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]] || fail "id '$1' is not a UUID"
 }
 
+# expect_location REQUEST_URL PATH: the answer's Location (resolved against the request's
+# URL) is PATH on HUB_URL's origin.
+# Relative and absolute are both right (RFC 9110 section 10.2.2): a proxy's
+# `proxy_redirect /api/v1/ /v1/` makes it absolute unless `absolute_redirect off`.
+# Sets LOCATION_URL to the absolute URL it names.
+expect_location() {
+    local location
+    location=$(header Location)
+    LOCATION_URL=$(python3 -c 'import sys, urllib.parse as u
+hub, request_url, location, path = sys.argv[1:]
+def origin(url):
+    p = u.urlsplit(url)
+    port = p.port or {"http": 80, "https": 443}.get(p.scheme.lower())
+    return p.scheme.lower(), (p.hostname or "").lower(), port
+try:
+    url = u.urljoin(request_url, location)
+    if not location or origin(url) != origin(hub) or u.urlsplit(url).path != path:
+        sys.exit(1)
+except ValueError:  # a port that is not a number, say
+    sys.exit(1)
+print(url)' "$HUB_URL" "$1" "$location" "$2") || fail "Location is '$location'; expected $2 on $ORIGIN"
+}
+
 expect_text() {
     [ "$(cat "$TMP/body")" = "$1" ] || fail "expected the text '$1'"
 }
@@ -93,21 +128,24 @@ expect_text "missing or invalid API key"
 
 step "POST /telephony/providers: 201, sealed, no secret in the answer"
 SECRET="smoke-secret-$$-$RANDOM"
+CREDENTIALS=${SMOKE_CREDENTIALS:-"{\"account_sid\": \"AC0123456789abcdef0123456789abcdef\", \"auth_token\": \"$SECRET\"}"}
+KEYS=$(python3 -c 'import json, sys; print(sorted(json.loads(sys.argv[1])))' "$CREDENTIALS")
 call POST "$HUB_URL/telephony/providers" "{
-  \"label\": \"Smoke Twilio\",
-  \"provider\": \"twilio\",
-  \"credentials\": {\"account_sid\": \"AC0123456789abcdef0123456789abcdef\", \"auth_token\": \"$SECRET\"}
+  \"label\": \"Smoke $SMOKE_PROVIDER\",
+  \"provider\": \"$SMOKE_PROVIDER\",
+  \"credentials\": $CREDENTIALS
 }"
 expect_status 201
 PROVIDER_ID=$(json 'd["id"]') || fail "no id"
 expect_uuid "$PROVIDER_ID"
-expect_json 'd["provider"] == "twilio" and d["label"] == "Smoke Twilio"'
-expect_json 'd["credential_keys"] == ["account_sid", "auth_token"] and len(d["sealing_key_id"]) > 0'
-grep -q "$SECRET" "$TMP/body" && fail "the answer shows the credential"
-[ "$(header Location)" = "$PREFIX/telephony/providers/$PROVIDER_ID" ] || fail "Location is '$(header Location)'"
+expect_json "d['provider'] == '$SMOKE_PROVIDER' and d['label'] == 'Smoke $SMOKE_PROVIDER'"
+expect_json "d['credential_keys'] == $KEYS and len(d['sealing_key_id']) > 0 and 'verified_at' in d"
+python3 -c 'import json, sys; body = open(sys.argv[2]).read(); sys.exit(any(v in body for v in json.loads(sys.argv[1]).values()))' \
+    "$CREDENTIALS" "$TMP/body" || fail "the answer shows the credential"
+expect_location "$HUB_URL/telephony/providers" "$PREFIX/telephony/providers/$PROVIDER_ID"
 
 step "GET the Location: 200, the same credential"
-call GET "$ORIGIN$PREFIX/telephony/providers/$PROVIDER_ID"
+call GET "$LOCATION_URL"
 expect_status 200
 expect_json "d['id'] == '$PROVIDER_ID' and 'credentials' not in d"
 
@@ -139,9 +177,9 @@ done
 expect_status 201
 NUMBER_ID=$(json 'd["id"]') || fail "no id"
 expect_uuid "$NUMBER_ID"
-expect_json "d['e164'] == '$E164' and d['credentials_id'] == '$PROVIDER_ID' and d['provider'] == 'twilio'"
+expect_json "d['e164'] == '$E164' and d['credentials_id'] == '$PROVIDER_ID' and d['provider'] == '$SMOKE_PROVIDER'"
 expect_json 'd["agent_id"] is None and d["inbound_enabled"] is True and d["outbound_enabled"] is False'
-[ "$(header Location)" = "$PREFIX/telephony/numbers/$NUMBER_ID" ] || fail "Location is '$(header Location)'"
+expect_location "$HUB_URL/telephony/numbers" "$PREFIX/telephony/numbers/$NUMBER_ID"
 
 step "POST the same number again: 400 duplicate"
 call POST "$HUB_URL/telephony/numbers" "{\"credentials_id\": \"$PROVIDER_ID\", \"e164\": \"$E164\"}"
@@ -175,14 +213,15 @@ expect_status 409
 expect_text "credential in use by 1 phone numbers"
 
 step "PATCH /telephony/providers/{id}: rotate in place, 204"
+ROTATED=${SMOKE_CREDENTIALS:-"{\"account_sid\": \"AC0123456789abcdef0123456789abcdef\", \"auth_token\": \"$SECRET-2\"}"}
 call PATCH "$HUB_URL/telephony/providers/$PROVIDER_ID" "{
-  \"label\": \"Smoke Twilio (rotated)\",
-  \"credentials\": {\"account_sid\": \"AC0123456789abcdef0123456789abcdef\", \"auth_token\": \"$SECRET-2\"}
+  \"label\": \"Smoke $SMOKE_PROVIDER (rotated)\",
+  \"credentials\": $ROTATED
 }"
 expect_status 204
 call GET "$HUB_URL/telephony/providers/$PROVIDER_ID"
 expect_status 200
-expect_json 'd["label"] == "Smoke Twilio (rotated)" and d["updated_at"] > d["created_at"]'
+expect_json "d['label'] == 'Smoke $SMOKE_PROVIDER (rotated)' and d['updated_at'] > d['created_at']"
 
 step "DELETE /telephony/numbers/{id}: 204, then 404"
 call DELETE "$HUB_URL/telephony/numbers/$NUMBER_ID"

@@ -1,5 +1,7 @@
 """Fixtures: one real PostgreSQL per session, a clean database per test, real keys."""
 
+import os
+
 import pytest
 
 from app import create_app, db, localpg, migrations, sealing
@@ -9,6 +11,38 @@ from app.queries import api_keys
 from support import bearer
 
 TABLES = "numbers, providers, api_keys, idempotency_keys, events"
+
+# Test files that need a program besides Python and PostgreSQL. Where it is missing, the
+# file is not collected and the run says so; in CI (CI set) it always is, and fails.
+NEEDS = {"test_nginx.py": ("nginx",), "test_docs_browser.py": ("chromium", "nginx")}
+NOT_COLLECTED = []
+
+
+def pytest_ignore_collect(collection_path, config):
+    programs = NEEDS.get(collection_path.name)
+    if programs is None or os.environ.get("CI"):
+        return None
+    from browser import find_chromium
+    from nginx import find_nginx
+
+    find = {"nginx": find_nginx, "chromium": find_chromium}
+    missing = [program for program in programs if find[program]() is None]
+    if missing:
+        NOT_COLLECTED.append(f"{collection_path.name} not collected: {' and '.join(missing)} "
+                             f"not installed here (CI installs them and always runs it)")
+        return True
+    return None
+
+
+def pytest_collection_finish(session):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    for line in NOT_COLLECTED:
+        reporter.write_line(line, yellow=True, bold=True)
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in NOT_COLLECTED:  # again at the end, beside the counts
+        terminalreporter.write_line(line, yellow=True, bold=True)
 
 
 @pytest.fixture(scope="session")

@@ -98,3 +98,12 @@ class Gunicorn:
             if line.startswith("{"):
                 lines.append(json.loads(line))
         return lines
+
+
+def smoke(hub_url, key, **env):
+    """scripts/smoke.sh against hub_url, with nothing but what it says it needs."""
+    return subprocess.run(
+        ["bash", str(ROOT / "scripts" / "smoke.sh")],
+        env={"HUB_URL": hub_url, "KATAVEN_API_KEY": key, "PATH": "/usr/bin:/bin", **env},
+        capture_output=True, text=True, timeout=120,
+    )

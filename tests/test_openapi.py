@@ -74,3 +74,20 @@ def test_documented_statuses_are_the_ones_the_service_uses(client):
     post = doc["paths"]["/api/v1/telephony/providers"]["post"]["responses"]
     assert {"201", "409", "413", "422", "503"} <= set(post)
     assert "Location" in post["201"]["headers"]
+
+
+def test_every_operation_has_one_tag_and_every_tag_is_declared(client):
+    # The docs page and generated clients group operations by tag.
+    doc = document(client)
+    declared = [tag["name"] for tag in doc["tags"]]
+    used = {}
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            if method != "parameters":
+                assert len(operation["tags"]) == 1, (path, method)
+                used.setdefault(operation["tags"][0], []).append(path)
+    assert set(used) == set(declared)
+    assert {"providers", "numbers"} <= set(used)
+    for tag, paths in used.items():
+        if tag != "service":
+            assert all(p.startswith(f"/api/v1/telephony/{tag}") for p in paths), tag

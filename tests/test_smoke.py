@@ -1,26 +1,19 @@
 """scripts/smoke.sh: passes against the service, fails against a server that says yes to all."""
 
-import subprocess
+import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from server import ROOT, Gunicorn
-
-
-def smoke(hub_url, key):
-    return subprocess.run(
-        ["bash", str(ROOT / "scripts" / "smoke.sh")],
-        env={"HUB_URL": hub_url, "KATAVEN_API_KEY": key, "PATH": "/usr/bin:/bin"},
-        capture_output=True, text=True, timeout=120,
-    )
+from server import Gunicorn, smoke
 
 
 @pytest.fixture
 def gunicorn(database_url, sealing_keys, tmp_path):
     server = Gunicorn(tmp_path / "out.log", DATABASE_URL=database_url,
-                      SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="1").start()
+                      SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="1",
+                      CARRIER_VERIFICATION="off").start()
     yield server
     server.stop()
 
@@ -33,6 +26,34 @@ def test_smoke_passes_against_the_service_and_removes_what_it_made(gunicorn, mak
         SELECT (SELECT count(*) FROM providers) AS p, (SELECT count(*) FROM numbers) AS n
     """).fetchone()
     assert counts == {"p": 0, "n": 0}
+
+
+def test_smoke_takes_real_credentials_where_the_service_checks_them(database_url, sealing_keys,
+                                                                   make_key, tmp_path):
+    from app.fake_carrier import FakeCarrier
+
+    carrier = FakeCarrier().start()
+    server = Gunicorn(tmp_path / "out.log", DATABASE_URL=database_url,
+                      SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="1",
+                      CARRIER_VERIFICATION="on", **carrier.environ()).start()
+    credentials = {"auth_id": "smoke-vobiz-id", "auth_token": "smoke-vobiz-token"}
+    try:
+        done = smoke(f"http://127.0.0.1:{server.port}/api/v1", make_key("smoke"),
+                     SMOKE_PROVIDER="vobiz", SMOKE_CREDENTIALS=json.dumps(credentials))
+    finally:
+        server.stop()
+        carrier.stop()
+    assert done.returncode == 0, done.stdout + done.stderr
+    # Checked twice with the carrier: at the create and at the rotation.
+    sent = [headers.get("X-Auth-Token") for _, _, headers in carrier.requests]
+    assert sent == ["smoke-vobiz-token", "smoke-vobiz-token"]
+
+
+def test_smoke_refuses_credentials_that_are_not_an_object():
+    done = smoke("http://127.0.0.1:9/api/v1", "kvn_anything", SMOKE_PROVIDER="plivo",
+                 SMOKE_CREDENTIALS="[1, 2]")
+    assert done.returncode == 2
+    assert "SMOKE_CREDENTIALS must be a JSON object of strings" in done.stderr
 
 
 class AlwaysOk(BaseHTTPRequestHandler):
@@ -58,6 +79,44 @@ def test_smoke_fails_against_a_server_that_answers_200_to_everything():
         server.shutdown()
     assert done.returncode != 0
     assert "FAIL [1]" in done.stderr and "expected HTTP 401" in done.stderr
+
+
+class OtherOrigin(AlwaysOk):
+    """Answers the first two steps as the service would, but puts the new credential's
+    Location on another origin."""
+
+    def do_GET(self):
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", "Bearer")
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", "26")
+        self.end_headers()
+        self.wfile.write(b"missing or invalid API key")
+
+    def do_POST(self):
+        credential_id = "798d91c8-0d01-411f-9c59-3f7a402a6fd3"
+        body = json.dumps({"id": credential_id, "provider": "twilio", "label": "Smoke twilio",
+                           "credential_keys": ["account_sid", "auth_token"],
+                           "sealing_key_id": "6c4d5c69ac562105", "verified_at": None}).encode()
+        self.send_response(201)
+        self.send_header("Location",
+                         f"http://elsewhere.invalid:{self.server.server_port}"
+                         f"/api/v1/telephony/providers/{credential_id}")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_smoke_fails_when_location_names_another_origin():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), OtherOrigin)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        done = smoke(f"http://127.0.0.1:{server.server_port}/api/v1", "kvn_anything")
+    finally:
+        server.shutdown()
+    assert done.returncode != 0
+    assert "FAIL [2] Location is 'http://elsewhere.invalid:" in done.stderr
 
 
 def test_smoke_fails_when_the_hub_is_unreachable():

@@ -11,6 +11,18 @@ from ..schemas import ListEventsQuery
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 list_query = ListEventsQuery()
+# The order an event's data reads in, as the objects' fields do (jsonb keeps its own).
+FIELD_ORDER = ("credentials", "e164", "provider", "label", "credentials_id", "agent_id",
+               "inbound_enabled", "outbound_enabled", "credential_keys", "sealing_key_id",
+               "verified_at")
+
+
+def readable(data):
+    """An event's data with its fields in the objects' order, each change from, then to."""
+    return {name: ({"from": data[name]["from"], "to": data[name]["to"]}
+                   if isinstance(data[name], dict) else data[name])
+            for name in sorted(data, key=lambda n: FIELD_ORDER.index(n)
+                               if n in FIELD_ORDER else len(FIELD_ORDER))}
 
 
 def event_object(row):
@@ -20,7 +32,8 @@ def event_object(row):
         actor["account_id"] = row["account_id"]
     return {
         "id": row["id"], "type": row["type"], "object_id": row["object_id"], "actor": actor,
-        "request_id": row["request_id"], "occurred_at": row["occurred_at"], "data": row["data"],
+        "request_id": row["request_id"], "occurred_at": row["occurred_at"],
+        "data": readable(row["data"]),
     }
 
 
