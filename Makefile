@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test bench clean sdk-node-types
 
 # The virtualenv, remade when the project's dependencies change.
 $(STAMP): setup.cfg pyproject.toml
@@ -11,12 +11,20 @@ $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[dev,test]'
 	touch $(STAMP)
 
+# The Node SDK's development tools (openapi-typescript, typescript) for its tests,
+# reinstalled when its lock file changes.
+NODE_SDK   := sdk/node
+NODE_STAMP := $(NODE_SDK)/node_modules/.installed
+$(NODE_STAMP): $(NODE_SDK)/package.json $(NODE_SDK)/package-lock.json
+	cd $(NODE_SDK) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 # Serve on http://127.0.0.1:$${PORT:-8000}: a local PostgreSQL in .localdb unless
 # DATABASE_URL is set.
 run: $(STAMP)
 	$(PYTHON) -m app.devserver
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(PYTHON) -m app.localpg check
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
@@ -25,5 +33,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PYTHON) bench/run.py
 
+# sdk/node/src/openapi.d.ts from the OpenAPI document this checkout serves: run it after
+# changing the document (a test fails until the committed types match the served ones).
+sdk-node-types: $(STAMP) $(NODE_STAMP)
+	$(PYTHON) -c 'import json, sys; from app.openapi import build; json.dump(build(), sys.stdout)' \
+		| node $(NODE_SDK)/scripts/generate-types.js -
+
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache $(NODE_SDK)/node_modules

@@ -1,0 +1,133 @@
+// Every method of the client, typed. `npm run typecheck` checks it (tsc --noEmit, strict);
+// the tests also compile it and run it against a live service:
+//   KATAVEN_API_KEY=kvn_... KATAVEN_BASE_URL=http://127.0.0.1:8000/api/v1 node telephony.js
+import {
+  Kataven,
+  ConflictError,
+  NotFoundError,
+  type Event,
+  type Page,
+  type PhoneNumber,
+  type Provider,
+  type RawResponse,
+} from "kataven";
+
+function check(condition: boolean, what: string): void {
+  if (!condition) throw new Error(`example: ${what}`);
+}
+
+const client = new Kataven(); // KATAVEN_API_KEY, KATAVEN_BASE_URL, KATAVEN_ACCOUNT_ID
+const patient = client.withOptions({ timeout: 60_000, maxRetries: 4 });
+
+// A number nobody else has registered: +1 202, an exchange of 2 to 9, six digits.
+const exchange = 2 + Math.floor(Math.random() * 8);
+const e164 = `+1202${exchange}${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}`;
+
+// Providers: create (with a key of our own), get, update, list.
+const cred: Provider = await client.telephony.providers.create(
+  {
+    provider: "twilio",
+    label: "Production Twilio",
+    credentials: { account_sid: "AC0123456789abcdef0123456789abcdef", auth_token: "your_auth_token" },
+  },
+  { idempotencyKey: `example-${e164}` },
+);
+const fetched: Provider = await patient.telephony.providers.get(cred.id, { timeout: 5_000 });
+check(fetched.sealing_key_id === cred.sealing_key_id, "get answers the created credential");
+await client.telephony.providers.update(cred.id, { label: "Twilio (rotated)" });
+await client.telephony.providers.update(cred.id, {
+  credentials: { account_sid: "AC0123456789abcdef0123456789abcdef", auth_token: "new_token" },
+});
+const labels: string[] = [];
+for await (const p of client.telephony.providers.list({ limit: 50 })) {
+  if (p.id === cred.id) labels.push(p.label);
+}
+check(labels.join() === "Twilio (rotated)", "the list shows the new label");
+
+// Numbers: create, get, pin, unpin, update.
+const number: PhoneNumber = await client.telephony.numbers.create({
+  e164,
+  credentials_id: cred.id,
+  agent_id: "agent_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z",
+  outbound_enabled: false,
+});
+await client.telephony.numbers.pin(number.id, "agent_2");
+const pinned: string | null = (await client.telephony.numbers.get(number.id)).agent_id;
+check(pinned === "agent_2", "pin");
+await client.telephony.numbers.unpin(number.id, { maxRetries: 0 });
+await client.telephony.numbers.update(number.id, { outbound_enabled: true });
+const now: PhoneNumber = await client.telephony.numbers.get(number.id);
+check(now.agent_id === null && now.outbound_enabled, "unpin and update");
+
+// Lists: every item, filtered; a page at a time; resumed from a cursor.
+const found: string[] = [];
+for await (const n of client.telephony.numbers.list({ credentials_id: cred.id, provider: "twilio", e164 })) {
+  found.push(n.id);
+}
+check(found.join() === number.id, "the filtered list finds the number");
+let cursor: string | null = null;
+for await (const page of client.telephony.numbers.list({ credentials_id: cred.id, limit: 1 }).pages()) {
+  const items: PhoneNumber[] = page.items;
+  check(items.length === 1, "a page of one");
+  cursor = page.next_cursor;
+  break; // the rest another time, from the cursor
+}
+if (cursor !== null) {
+  for await (const later of client.telephony.numbers.list({ cursor })) found.push(later.id);
+}
+check(found.length === 1, "nothing after the last number");
+
+// The HTTP details of any call.
+const raw: RawResponse<PhoneNumber> = await client.telephony.numbers.withRawResponse.get(number.id);
+const firstPage: RawResponse<Page<Provider>> = await client.telephony.providers.withRawResponse.list({ limit: 1 });
+const rawPin: RawResponse<void> = await client.telephony.numbers.withRawResponse.pin(number.id, "agent_3");
+console.log(raw.status, raw.requestId, raw.replayed, raw.retries, raw.headers.get("content-type"));
+console.log(firstPage.data.items.length, firstPage.data.next_cursor !== undefined, rawPin.status);
+
+// Errors by class; then the deletes, in order.
+try {
+  await client.telephony.providers.delete(cred.id); // its number still uses it
+  check(false, "a credential in use cannot be deleted");
+} catch (error) {
+  if (!(error instanceof ConflictError)) throw error;
+  console.log(error.status, error.message, error.requestId, error.headers.get("x-request-id"));
+}
+// Who changed the number, newest first.
+const history: Event[] = [];
+for await (const event of client.telephony.events.list({ object_id: number.id, limit: 50 })) {
+  history.push(event);
+}
+check(history.length > 0 && history[history.length - 1].type === "number.created", "events");
+const kinds: string | undefined = history[0].actor?.kind;
+const firstEvents: RawResponse<Page<Event>> = await client.telephony.events.withRawResponse.list({ type: "number.created" });
+check(firstEvents.status === 200 && Array.isArray(firstEvents.data.items), "raw events");
+void kinds;
+await client.telephony.numbers.delete(number.id);
+const deleted: RawResponse<void> = await client.telephony.providers.withRawResponse.delete(cred.id);
+check(deleted.status === 204, "deleted");
+try {
+  await client.telephony.numbers.get(number.id);
+  check(false, "a deleted number is gone");
+} catch (error) {
+  if (!(error instanceof NotFoundError)) throw error;
+}
+console.log(`example passed: ${e164}`);
+
+// What the types refuse (checked by tsc, never run).
+export async function refused(n: PhoneNumber, credentialsId: string): Promise<void> {
+  // @ts-expect-error: an unknown provider
+  await client.telephony.providers.create({ provider: "sip", credentials: {} });
+  // @ts-expect-error: e164 is required
+  await client.telephony.numbers.create({ credentials_id: credentialsId });
+  // @ts-expect-error: a field the API does not have
+  await client.telephony.numbers.update(n.id, { agent: "a" });
+  // @ts-expect-error: per-call options are camelCase
+  await client.telephony.numbers.get(n.id, { max_retries: 0 });
+  // @ts-expect-error: update resolves to nothing
+  const nothing: PhoneNumber = await client.telephony.numbers.update(n.id, { agent_id: "a" });
+  // @ts-expect-error: results are read, not written
+  n.id = "another";
+  // @ts-expect-error: not an event type
+  client.telephony.events.list({ type: "number.pinned" });
+  void nothing;
+}

@@ -1,0 +1,69 @@
+// The errors a call can throw: one class per status under APIStatusError, and
+// APIConnectionError (with APITimeoutError) for answers that never came; all KatavenError.
+
+export class KatavenError extends Error {}
+
+/** An answer with an error status: its status, one-line message, request id and headers. */
+export class APIStatusError extends KatavenError {
+  constructor({ status, message, requestId = null, headers = new Headers() }) {
+    super(message);
+    this.status = status;
+    this.requestId = requestId;
+    this.headers = headers;
+  }
+}
+
+export class BadRequestError extends APIStatusError {}
+export class AuthenticationError extends APIStatusError {}
+export class PermissionDeniedError extends APIStatusError {}
+export class NotFoundError extends APIStatusError {}
+export class ConflictError extends APIStatusError {}
+export class RequestTooLargeError extends APIStatusError {}
+export class UnprocessableEntityError extends APIStatusError {}
+export class RateLimitError extends APIStatusError {}
+export class InternalServerError extends APIStatusError {}
+export class BadGatewayError extends APIStatusError {}
+export class ServiceUnavailableError extends APIStatusError {}
+
+/** No answer: the connection was refused, reset or closed first. */
+export class APIConnectionError extends KatavenError {
+  constructor(message = "connection error", options) {
+    super(message, options);
+  }
+}
+
+/** The call's time budget ran out before an answer came. */
+export class APITimeoutError extends APIConnectionError {
+  constructor(message = "request timed out", options) {
+    super(message, options);
+  }
+}
+
+for (const type of [
+  KatavenError, APIStatusError, BadRequestError, AuthenticationError, PermissionDeniedError,
+  NotFoundError, ConflictError, RequestTooLargeError, UnprocessableEntityError,
+  RateLimitError, InternalServerError, BadGatewayError, ServiceUnavailableError,
+  APIConnectionError, APITimeoutError,
+]) {
+  // `name` on the prototype, so that stack traces and inspect() show the class.
+  Object.defineProperty(type.prototype, "name", { value: type.name, configurable: true });
+}
+
+const BY_STATUS = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  413: RequestTooLargeError,
+  422: UnprocessableEntityError,
+  429: RateLimitError,
+  502: BadGatewayError,
+  503: ServiceUnavailableError,
+};
+
+/** The error for an answer's status: its own class, InternalServerError for other 5xx. */
+export function errorForStatus(fields) {
+  const type = BY_STATUS[fields.status] ?? (fields.status >= 500 ? InternalServerError : APIStatusError);
+  return new type(fields);
+}

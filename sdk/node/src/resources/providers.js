@@ -1,0 +1,33 @@
+// client.telephony.providers: carrier credentials (sealed by the service, never shown again).
+import { Resource } from "./resource.js";
+
+export class Providers extends Resource {
+  static operations = {
+    list: ["listProviders", "GET", "/telephony/providers"],
+    create: ["createProvider", "POST", "/telephony/providers"],
+    get: ["getProvider", "GET", "/telephony/providers/{id}"],
+    update: ["updateProvider", "PATCH", "/telephony/providers/{id}"],
+    delete: ["deleteProvider", "DELETE", "/telephony/providers/{id}"],
+  };
+
+  list(params, options) {
+    return this._paginate("list", "providers", params, options);
+  }
+
+  create(body, options) {
+    return this._call("create", { body }, options);
+  }
+
+  get(id, options) {
+    return this._call("get", { id }, options);
+  }
+
+  /** Rotates the credentials in place, or changes the label. */
+  update(id, body, options) {
+    return this._call("update", { id, body }, options);
+  }
+
+  delete(id, options) {
+    return this._call("delete", { id }, options);
+  }
+}

@@ -1,0 +1,47 @@
+// What every resource shares: calling an operation of its table through the transport,
+// lists, and withRawResponse (the same methods, answering with the HTTP details).
+import { List } from "../pagination.js";
+
+export class Resource {
+  /** name -> [operationId, method, path below the base URL]; test/openapi.test.js holds
+   * every resource's table to the service's OpenAPI document. */
+  static operations = {};
+
+  constructor(transport) {
+    Object.defineProperty(this, "_transport", { value: transport });
+    // The same object's methods, each resolving to { data, status, headers, requestId,
+    // replayed, retries } instead of data alone.
+    Object.defineProperty(this, "withRawResponse", {
+      value: Object.create(this, { _raw: { value: true } }),
+      enumerable: true,
+    });
+  }
+
+  /** Resolves to the data of one call of operation `name`, or all of it when raw. */
+  async _call(name, { id, body } = {}, options) {
+    const result = await this._request(name, { id, body }, options);
+    return this._raw ? result : result.data;
+  }
+
+  /** A List of operation `name` (an answer's items are under `key`); when raw, the first
+   * page's result. */
+  _paginate(name, key, params = {}, options = {}) {
+    const page = async (cursor) => {
+      const result = await this._request(name, { query: { ...params, cursor } }, options);
+      return { ...result, data: { items: result.data[key], next_cursor: result.data.next_cursor } };
+    };
+    return this._raw ? page(params.cursor) : new List(page, params.cursor);
+  }
+
+  _request(name, { id, query, body }, options = {}) {
+    const [, method, template] = this.constructor.operations[name];
+    let path = template;
+    if (template.includes("{id}")) {
+      if (typeof id !== "string" || id === "") throw new TypeError(`${name}: an id is required`);
+      path = template.replace("{id}", encodeURIComponent(id));
+    }
+    return this._transport.request({ method, path, query, body, options });
+  }
+}
+
+Resource.prototype._raw = false;
