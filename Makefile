@@ -5,10 +5,12 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test bench clean
 
-# The virtualenv, remade when the project's dependencies change.
-$(STAMP): setup.cfg pyproject.toml
+# The virtualenv, remade when the project's dependencies change: the service's and the
+# Python SDK's (sdk/python, installed editable with what its tests need).
+$(STAMP): setup.cfg pyproject.toml sdk/python/pyproject.toml
 	python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[dev,test]'
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[dev,test]' \
+		-e './sdk/python[test]'
 	touch $(STAMP)
 
 # Serve on http://127.0.0.1:$${PORT:-8000}: a local PostgreSQL in .localdb unless
