@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 import faults
-from kataven import (NOT_GIVEN, Kataven, NotFoundError, PhoneNumber, Provider,
+from kataven import (NOT_GIVEN, Kataven, KatavenError, NotFoundError, PhoneNumber, Provider,
                      RateLimitError, ServiceUnavailableError)
 from kataven import _transport
 from kataven._models import parse_datetime
@@ -154,3 +154,12 @@ def test_models_are_frozen_with_utc_datetimes() -> None:
 def test_not_given_is_falsy_and_named() -> None:
     assert not NOT_GIVEN and repr(NOT_GIVEN) == "NOT_GIVEN"
 
+
+
+def test_an_answer_that_is_not_the_apis_json_is_a_kataven_error(waits: list[float]) -> None:
+    client, _ = mocked(httpx.Response(200, text="<html>proxy</html>"),
+                       httpx.Response(200, json={"id": UUID}))
+    with pytest.raises(KatavenError, match="unreadable 200 answer to GET /api/v1/telephony"):
+        client.telephony.numbers.get(UUID)
+    with pytest.raises(KatavenError, match="KeyError"):
+        client.telephony.numbers.get(UUID)

@@ -31,7 +31,7 @@ from typing import Any, Callable, Generic, Mapping, TypeVar
 
 import httpx
 
-from ._exceptions import APIConnectionError, APITimeoutError, status_error
+from ._exceptions import APIConnectionError, APITimeoutError, KatavenError, status_error
 from ._version import __version__
 
 T = TypeVar("T")
@@ -162,7 +162,13 @@ class RawResponse(Generic[T]):
         return bool(self.http_response.headers.get(REPLAYED) == "true")
 
     def parse(self) -> T:
-        return self._parse(self.http_response)
+        try:
+            return self._parse(self.http_response)
+        except (ValueError, KeyError, TypeError) as exc:  # not the API's JSON: a proxy's page?
+            raise KatavenError(
+                f"unreadable {self.status_code} answer to {self.http_response.request.method} "
+                f"{self.http_response.request.url.path}: {type(exc).__name__}: {exc}"
+                + (f" (request id {self.request_id})" if self.request_id else "")) from exc
 
     def __repr__(self) -> str:
         return (f"<RawResponse {self.status_code} request_id={self.request_id!r} "
