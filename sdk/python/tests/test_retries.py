@@ -262,6 +262,9 @@ def test_a_refused_connection_is_retried_then_raised(caplog: pytest.LogCaptureFi
     assert not isinstance(caught.value, APITimeoutError)
     attempts = [r.getMessage() for r in caplog.records if r.name == "kataven"]
     assert len(attempts) == 2 and all("ConnectError" in line for line in attempts)
+    assert attempts[0].startswith(f"GET /api/v1/telephony/numbers/{UUID} attempt 1: ")
+    assert "; retry in " in attempts[0]
+    assert attempts[1].endswith("attempt 2: ConnectError; raised; request id -")
 
 
 def test_with_options_sets_the_retries_of_a_call() -> None:

@@ -198,13 +198,15 @@ class _Attempts(Generic[T]):
         """The call's RawResponse, or the seconds to wait before retrying; raises the
         error when the call ends in one."""
         status = response.status_code
+        attempt = self.retries + 1
         if status < 400 or (status == 404 and self.call.gone_is_done and self.may_have_reached):
-            self._log(response.request, str(status), None, response)
+            self._log(attempt, response.request, str(status), "done", response)
             return RawResponse(response, self.call.parse, self.retries)
         error = status_error(response)
         retryable = status in RETRY_STATUSES
         wait = self._next_wait(retryable, retry_after(response.headers)) if retryable else None
-        self._log(response.request, f"{status} {type(error).__name__}", wait, response)
+        self._log(attempt, response.request, f"{status} {type(error).__name__}", _then(wait),
+                  response)
         if wait is None:
             raise error
         if status != 429:  # a 429 was refused before anything ran
@@ -214,12 +216,13 @@ class _Attempts(Generic[T]):
     def failed(self, exc: httpx.HTTPError, request: httpx.Request | None) -> float:
         """The seconds to wait before retrying after a failure with no answer; raises
         the SDK's error when not retrying."""
+        attempt = self.retries + 1
         if isinstance(exc, httpx.TimeoutException):  # each attempt may take all that is left
-            self._log(request, "APITimeoutError", None, None)
+            self._log(attempt, request, "APITimeoutError", "raised", None)
             raise APITimeoutError(request=request) from exc
         retryable = isinstance(exc, RETRY_ERRORS)
         wait = self._next_wait(retryable, None) if retryable else None
-        self._log(request, type(exc).__name__, wait, None)
+        self._log(attempt, request, type(exc).__name__, _then(wait), None)
         if wait is None:
             raise APIConnectionError(f"{type(exc).__name__}: {exc}", request=request) from exc
         if not isinstance(exc, httpx.ConnectError):
@@ -239,17 +242,20 @@ class _Attempts(Generic[T]):
         self.retries += 1
         return wait
 
-    def _log(self, request: httpx.Request | None, outcome: str, wait: float | None,
+    def _log(self, attempt: int, request: httpx.Request | None, outcome: str, then: str,
              response: httpx.Response | None) -> None:
+        """`METHOD /path attempt N: outcome; retry in S s | done | raised; request id R`"""
         if not logger.isEnabledFor(logging.DEBUG):
             return
         path = request.url.path if request is not None else self.call.path
-        then = f"retry in {wait:.2f} s" if wait is not None else "done"
         request_id = response.headers.get("X-Request-ID") if response is not None else None
         # Never a header value or a body: they hold the key and the credentials.
         logger.debug("%s %s attempt %d: %s; %s; request id %s", self.call.method, path,
-                     self.retries + 1 if wait is None else self.retries, outcome, then,
-                     request_id or "-")
+                     attempt, outcome, then, request_id or "-")
+
+
+def _then(wait: float | None) -> str:
+    return "raised" if wait is None else f"retry in {wait:.2f} s"
 
 
 class _BaseTransport:
