@@ -12,6 +12,7 @@ from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 Answer = tuple[int, Mapping[str, str], str]  # status, headers, body
+Writer = Callable[[BaseHTTPRequestHandler], None]  # writes an answer itself
 
 NUMBER = {"id": "0b6f7d7e-1f0e-4f51-8d6c-2a9d1f5e3c44", "e164": "+12025550123",
           "provider": "twilio", "credentials_id": "6f1c0d3e-8a5b-4b8e-9a53-3f5f2b0c7d11",
@@ -40,7 +41,7 @@ class LocalServer:
     """A threaded HTTP/1.1 server on a free loopback port; `respond(seen)` answers each
     request, or returns None to close the connection with no answer."""
 
-    def __init__(self, respond: Callable[[Seen], Answer | None]) -> None:
+    def __init__(self, respond: Callable[[Seen], Answer | Writer | None]) -> None:
         self.respond = respond
         self.requests: list[Seen] = []
         self.connections = 0
@@ -72,6 +73,9 @@ class LocalServer:
                 answer = owner.respond(seen)
                 if answer is None:  # lose the answer: close without a byte
                     self.close_connection = True
+                    return
+                if callable(answer):  # answers by itself, byte by byte if it likes
+                    answer(self)
                     return
                 status, headers, body = answer
                 data = body.encode()
@@ -122,6 +126,26 @@ def never_answering() -> LocalServer:
         return OK
 
     server = LocalServer(respond)
+    return server
+
+
+def slow_then_stalled(head_after: float) -> LocalServer:
+    """Sends an answer's head after `head_after` seconds, then a tenth of its body, then
+    nothing until the test ends: each read alone would fit a timeout, the whole not."""
+    server: LocalServer
+
+    def write(handler: BaseHTTPRequestHandler) -> None:
+        server.release.wait(timeout=head_after)
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", "100")
+        handler.end_headers()
+        handler.wfile.write(b'{"id": "0b')
+        handler.wfile.flush()
+        server.release.wait(timeout=60)
+        handler.close_connection = True
+
+    server = LocalServer(lambda seen: write)
     return server
 
 

@@ -232,7 +232,18 @@ def test_a_server_that_never_answers_times_out_within_the_budget() -> None:
     assert 0.9 <= elapsed < 1 + SLACK
 
 
-def test_async_budget_holds_against_503_and_silence() -> None:
+def test_a_slow_head_then_a_stalled_body_ends_within_the_budget() -> None:
+    # The body's read may wait only what the head left of the budget, not a new one.
+    with faults.slow_then_stalled(head_after=1.5) as server, local(server, timeout=2) as c:
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError):
+            c.telephony.numbers.get(UUID)
+        elapsed = time.monotonic() - started
+    assert 1.9 <= elapsed < 2 + SLACK
+    assert len(server.requests) == 1
+
+
+def test_async_budget_holds_against_503_silence_and_a_stalled_body() -> None:
     async def call(server: faults.LocalServer, timeout: float) -> float:
         async with AsyncKataven(base_url=server.base_url, api_key="kvn_test_key",
                                 timeout=timeout, max_retries=10) as client:
@@ -248,6 +259,8 @@ def test_async_budget_holds_against_503_and_silence() -> None:
     assert len(down.requests) >= 3
     with faults.never_answering() as silent:
         assert asyncio.run(call(silent, 1)) < 1 + SLACK
+    with faults.slow_then_stalled(head_after=1.5) as stalled:
+        assert asyncio.run(call(stalled, 2)) < 2 + SLACK
 
 
 def test_a_refused_connection_is_retried_then_raised(caplog: pytest.LogCaptureFixture) -> None:

@@ -5,8 +5,9 @@ Resources describe an operation as a `Call`; `Transport.send` (or `AsyncTranspor
 runs it and returns a `RawResponse`, whose `parse()` gives the result. The rules, the
 same in the Node SDK:
 
-- One budget per call (`timeout`), retries and backoff included: each attempt may take
-  only what is left of it, and a retry whose wait would end past it is not started.
+- One budget per call (`timeout`), retries and backoff included: each step of an
+  attempt (pool, connect, write, read) may wait only until the deadline, and a retry
+  whose wait would end past it is not started.
 - Retried: connection failures (refused, reset, closed before an answer) and 429, 500,
   502, 503, 504; never another status. A POST only with an Idempotency-Key, the same on
   every attempt.
@@ -175,24 +176,45 @@ class RawResponse(Generic[T]):
                 f"replayed={self.replayed} retries={self.retries}>")
 
 
+class _Budget(dict[str, "float | None"]):
+    """httpx's "timeout" request extension, whose values are what is left of the call's
+    budget when they are read: httpcore reads one at the start of each phase of an
+    attempt (pool, connect, write, read the head, read the body), so each phase waits
+    at most until the deadline, not the budget's whole length again."""
+
+    __slots__ = ("deadline",)
+
+    def __init__(self, deadline: float) -> None:
+        super().__init__(pool=None, connect=None, write=None, read=None)
+        self.deadline = deadline
+
+    def get(self, key: str, default: object = None) -> float:
+        # Never 0: a socket timeout of 0 makes it non-blocking, an error that is no timeout.
+        return max(self.deadline - time.monotonic(), 0.001)
+
+    def __getitem__(self, key: str) -> float:
+        return self.get(key)
+
+
 class _Attempts(Generic[T]):
     """One call's attempts: its deadline, what they did, and whether to try again."""
 
-    __slots__ = ("call", "deadline", "max_retries", "retries", "may_have_reached")
+    __slots__ = ("call", "deadline", "extensions", "max_retries", "retries",
+                 "may_have_reached")
 
     def __init__(self, call: Call[T], settings: Settings) -> None:
         self.call = call
         self.deadline = time.monotonic() + settings.timeout
+        self.extensions = {"timeout": _Budget(self.deadline)}
         self.max_retries = settings.max_retries
         self.retries = 0
         self.may_have_reached = False  # whether an earlier attempt may have been acted on
 
-    def timeout(self) -> float:
-        """What is left of the budget: the next attempt's httpx timeout."""
-        left = self.deadline - time.monotonic()
-        if left <= 0:
+    def next(self) -> dict[str, _Budget]:
+        """The next attempt's httpx extensions: its timeouts, what is left of the budget."""
+        if self.deadline - time.monotonic() <= 0:
             raise APITimeoutError()
-        return left
+        return self.extensions
 
     def answered(self, response: httpx.Response) -> RawResponse[T] | float:
         """The call's RawResponse, or the seconds to wait before retrying; raises the
@@ -308,7 +330,7 @@ class Transport(_BaseTransport):
             try:
                 response = self.http_client.request(call.method, url, params=params,
                                                     content=content, headers=headers,
-                                                    timeout=attempts.timeout())
+                                                    extensions=attempts.next())
             except httpx.HTTPError as exc:
                 wait = attempts.failed(exc, _request_of(exc))
             else:
@@ -334,7 +356,7 @@ class AsyncTransport(_BaseTransport):
             try:
                 response = await self.http_client.request(call.method, url, params=params,
                                                           content=content, headers=headers,
-                                                          timeout=attempts.timeout())
+                                                          extensions=attempts.next())
             except httpx.HTTPError as exc:
                 wait = attempts.failed(exc, _request_of(exc))
             else:
