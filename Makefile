@@ -5,10 +5,12 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test bench clean sdk-node-types
 
-# The virtualenv, remade when the project's dependencies change.
-$(STAMP): setup.cfg pyproject.toml
+# The virtualenv, remade when the project's dependencies change: the service's and the
+# Python SDK's (sdk/python, installed editable with what its tests need).
+$(STAMP): setup.cfg pyproject.toml sdk/python/pyproject.toml
 	python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[dev,test]'
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[dev,test]' \
+		-e './sdk/python[test]'
 	touch $(STAMP)
 
 # The Node SDK's development tools (openapi-typescript, typescript) for its tests,

@@ -293,6 +293,9 @@ def main():
         for size in SIZES:
             sections.append(measure(size, cluster, env, service_port, hello_port, logs))
         write_report(sections, header)
+        if not ONLY or "sdk" in ONLY:
+            from bench import sdk  # the Python SDK's cost per call, in its own section
+            sdk.report(cluster.url(), service_port)
         print(f"results written to {REPORT.relative_to(ROOT)}")
     finally:
         for server in servers:

@@ -102,7 +102,9 @@ export class Transport {
       const wait = this.#wait(call, retries, deadline, failure, response);
       this.#log({ ...log, status: response?.status ?? null, error: error ?? null, wait });
       if (wait === null) throw failure;
-      sentBefore ||= sent;
+      // A 5xx may have come from a proxy after the service acted (a 504, say); a 429 was
+      // refused before anything ran. The Python SDK reads it the same way.
+      sentBefore ||= sent || (response !== undefined && response.status !== 429);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }

@@ -98,6 +98,23 @@ describe("lost answers", { concurrency: true }, () => {
     }
   });
 
+  test("a delete retried after a gateway's 504 and answered 404 has succeeded; after a 429, not", async () => {
+    const plans = {};
+    for (const first of [504, 429]) {
+      const server = await fakeServer((request, index) =>
+        (index === 0 ? { status: first, body: "first\n", headers: { "Retry-After": "0" } } : { status: 404, body: "phone number not found\n" }));
+      try {
+        const client = new Kataven({ apiKey: "kvn_test", baseURL: server.baseURL });
+        plans[first] = await client.telephony.numbers.delete("n1").then(() => "done", (error) => error);
+        assert.equal(server.received.length, 2);
+      } finally {
+        await server.close();
+      }
+    }
+    assert.equal(plans[504], "done");
+    assert.ok(plans[429] instanceof NotFoundError);
+  });
+
   test("a delete of nothing, with no earlier attempt, is still a NotFoundError", async () => {
     const proxy = await faultProxy(() => "forward");
     try {

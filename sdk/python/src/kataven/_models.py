@@ -1,0 +1,121 @@
+"""The API's objects as frozen dataclasses: fields as the API names them, timestamps as
+aware UTC datetimes. Fields a newer server adds are ignored, so an SDK keeps working
+against a service that has moved on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+__all__ = ["Provider", "PhoneNumber", "Event", "Actor"]
+
+
+def parse_datetime(value: str) -> datetime:
+    """An RFC 3339 timestamp (the service writes `...Z`) as an aware UTC datetime."""
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:  # RFC 3339 always has an offset; be lenient all the same
+        return parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def _optional_datetime(value: Any) -> datetime | None:
+    return None if value is None else parse_datetime(value)
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A carrier credential: its metadata only, never the credential values."""
+
+    id: str
+    provider: str
+    label: str
+    credential_keys: tuple[str, ...]
+    sealing_key_id: str
+    created_at: datetime
+    updated_at: datetime
+    verified_at: datetime | None = None  # when the carrier last accepted these credentials
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Provider:
+        return cls(
+            id=data["id"],
+            provider=data["provider"],
+            label=data["label"],
+            credential_keys=tuple(data["credential_keys"]),
+            sealing_key_id=data["sealing_key_id"],
+            created_at=parse_datetime(data["created_at"]),
+            updated_at=parse_datetime(data["updated_at"]),
+            verified_at=_optional_datetime(data.get("verified_at")),
+        )
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    """A phone number registered against a credential, pinned to an agent or to none."""
+
+    id: str
+    e164: str
+    provider: str
+    credentials_id: str
+    agent_id: str | None
+    inbound_enabled: bool
+    outbound_enabled: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PhoneNumber:
+        return cls(
+            id=data["id"],
+            e164=data["e164"],
+            provider=data["provider"],
+            credentials_id=data["credentials_id"],
+            agent_id=data.get("agent_id"),
+            inbound_enabled=data["inbound_enabled"],
+            outbound_enabled=data["outbound_enabled"],
+            created_at=parse_datetime(data["created_at"]),
+            updated_at=parse_datetime(data["updated_at"]),
+        )
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The API key that made a change: its id (as `api-keys list` shows it, never the
+    key) and kind; a platform key's also names the account it acted for."""
+
+    key_id: str
+    kind: str
+    account_id: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Actor:
+        return cls(key_id=data["key_id"], kind=data["kind"], account_id=data.get("account_id"))
+
+
+@dataclass(frozen=True)
+class Event:
+    """Who changed which credential or number, and when. `data` holds what changed: on
+    updates, {"from": ..., "to": ...} per field."""
+
+    id: str
+    type: str
+    object_id: str
+    actor: Actor
+    request_id: str
+    occurred_at: datetime
+    data: Mapping[str, Any]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Event:
+        return cls(
+            id=data["id"],
+            type=data["type"],
+            object_id=data["object_id"],
+            actor=Actor.from_json(data["actor"]),
+            request_id=data["request_id"],
+            occurred_at=parse_datetime(data["occurred_at"]),
+            data=data["data"],
+        )

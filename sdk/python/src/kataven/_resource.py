@@ -1,0 +1,99 @@
+"""What every resource shares: running a Call on the client's transport, lists as pagers,
+and the with_raw_response form of its methods."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Awaitable, Callable, ParamSpec, TypeVar, cast
+from urllib.parse import quote
+
+from ._transport import AsyncTransport, Call, RawResponse, Transport
+from ._types import NotGiven
+from .pagination import AsyncPager, Page, SyncPager
+
+T = TypeVar("T")
+R = TypeVar("R")
+P = ParamSpec("P")
+
+
+def path_id(name: str, value: str) -> str:
+    """An id as one path segment; an empty one would name the list instead."""
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty string, not {value!r}")
+    return quote(value, safe="")
+
+
+def given(**fields: Any) -> dict[str, Any]:
+    """A PATCH body: the fields not NOT_GIVEN (None stays, and is sent as null)."""
+    return {k: v for k, v in fields.items() if not isinstance(v, NotGiven)}
+
+
+class SyncAPIResource:
+    def __init__(self, transport: Transport, *, raw: bool = False) -> None:
+        self._transport = transport
+        self._raw = raw  # the with_raw_response twin: calls give their RawResponse
+
+    def _run(self, call: Call[T]) -> T:
+        response = self._transport.send(call)
+        if self._raw:
+            return cast(T, response)  # typed by the WithRawResponse class
+        return response.parse()
+
+    def _pager(self, call: Call[Page[T]], cursor: str | None) -> SyncPager[T]:
+        send = self._transport.send
+        params = dict(call.params or {})
+
+        def fetch(at: str | None) -> RawResponse[Page[T]]:
+            return send(Call("GET", call.path, call.parse, params={**params, "cursor": at}))
+
+        return SyncPager(fetch, cursor)
+
+
+class AsyncAPIResource:
+    def __init__(self, transport: AsyncTransport, *, raw: bool = False) -> None:
+        self._transport = transport
+        self._raw = raw
+
+    async def _run(self, call: Call[T]) -> T:
+        response = await self._transport.send(call)
+        if self._raw:
+            return cast(T, response)
+        return response.parse()
+
+    def _pager(self, call: Call[Page[T]], cursor: str | None) -> AsyncPager[T]:
+        send = self._transport.send
+        params = dict(call.params or {})
+
+        def fetch(at: str | None) -> Awaitable[RawResponse[Page[T]]]:
+            return send(Call("GET", call.path, call.parse, params={**params, "cursor": at}))
+
+        return AsyncPager(fetch, cursor)
+
+
+def to_raw(method: Callable[P, R]) -> Callable[P, RawResponse[R]]:
+    """A method of a raw twin (its calls return their RawResponse), typed as such."""
+    return cast(Callable[P, RawResponse[R]], method)
+
+
+def to_async_raw(method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[RawResponse[R]]]:
+    return cast(Callable[P, Awaitable[RawResponse[R]]], method)
+
+
+def to_raw_page(method: Callable[P, SyncPager[T]]) -> Callable[P, RawResponse[Page[T]]]:
+    """A list as its first page's request, with the HTTP details."""
+
+    @functools.wraps(method)
+    def first_page(*args: P.args, **kwargs: P.kwargs) -> RawResponse[Page[T]]:
+        return method(*args, **kwargs).first_page_raw()
+
+    return first_page
+
+
+def to_async_raw_page(method: Callable[P, AsyncPager[T]]
+                      ) -> Callable[P, Awaitable[RawResponse[Page[T]]]]:
+    @functools.wraps(method)
+    def first_page(*args: P.args, **kwargs: P.kwargs) -> Awaitable[RawResponse[Page[T]]]:
+        return method(*args, **kwargs).first_page_raw()
+
+    return first_page
+

@@ -1,0 +1,1 @@
+"""The API's resources, grouped as the service's blueprints are."""

@@ -1,0 +1,174 @@
+"""client.telephony.numbers: phone numbers and their agents (/telephony/numbers)."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+
+from ..._models import PhoneNumber
+from ..._resource import (AsyncAPIResource, SyncAPIResource, given, path_id, to_async_raw,
+                          to_async_raw_page, to_raw, to_raw_page)
+from ..._transport import Call
+from ..._types import NOT_GIVEN, NotGiven
+from ...pagination import AsyncPager, Page, SyncPager, page_parser
+
+__all__ = ["Numbers", "AsyncNumbers"]
+
+PATH = "/telephony/numbers"
+
+
+def _number(response: httpx.Response) -> PhoneNumber:
+    return PhoneNumber.from_json(response.json())
+
+
+def _nothing(response: httpx.Response) -> None:
+    return None
+
+
+_page = page_parser("numbers", PhoneNumber.from_json)
+
+
+def _create(e164: str, credentials_id: str, provider: str | None, agent_id: str | None,
+            inbound_enabled: bool, outbound_enabled: bool,
+            idempotency_key: str | None) -> Call[PhoneNumber]:
+    body: dict[str, object] = {"e164": e164, "credentials_id": credentials_id,
+                               "inbound_enabled": inbound_enabled,
+                               "outbound_enabled": outbound_enabled}
+    if provider is not None:
+        body["provider"] = provider
+    if agent_id is not None:
+        body["agent_id"] = agent_id
+    return Call("POST", PATH, _number, body=body,
+                idempotency_key=idempotency_key or str(uuid.uuid4()))
+
+
+def _list(agent_id: str | None, credentials_id: str | None, provider: str | None,
+          e164: str | None, limit: int | None) -> Call[Page[PhoneNumber]]:
+    return Call("GET", PATH, _page, params={
+        "agent_id": agent_id, "credentials_id": credentials_id, "provider": provider,
+        "e164": e164, "limit": limit})
+
+
+def _item(number_id: str) -> str:
+    return f"{PATH}/{path_id('number_id', number_id)}"
+
+
+def _get(number_id: str) -> Call[PhoneNumber]:
+    return Call("GET", _item(number_id), _number)
+
+
+def _update(number_id: str, **fields: str | bool | None | NotGiven) -> Call[None]:
+    return Call("PATCH", _item(number_id), _nothing, body=given(**fields))
+
+
+def _delete(number_id: str) -> Call[None]:
+    return Call("DELETE", _item(number_id), _nothing, gone_is_done=True)
+
+
+class Numbers(SyncAPIResource):
+    """Phone numbers registered against a credential, each pinned to an agent or none."""
+
+    def create(self, *, e164: str, credentials_id: str, provider: str | None = None,
+               agent_id: str | None = None, inbound_enabled: bool = True,
+               outbound_enabled: bool = True, idempotency_key: str | None = None
+               ) -> PhoneNumber:
+        """Register a number. Every attempt sends the same Idempotency-Key (yours, or
+        one made for this call), so a retry never registers it twice."""
+        return self._run(_create(e164, credentials_id, provider, agent_id, inbound_enabled,
+                                 outbound_enabled, idempotency_key))
+
+    def list(self, *, agent_id: str | None = None, credentials_id: str | None = None,
+             provider: str | None = None, e164: str | None = None, limit: int | None = None,
+             cursor: str | None = None) -> SyncPager[PhoneNumber]:
+        """Every matching number, oldest first, a page (of `limit`) at a time."""
+        return self._pager(_list(agent_id, credentials_id, provider, e164, limit), cursor)
+
+    def get(self, number_id: str) -> PhoneNumber:
+        return self._run(_get(number_id))
+
+    def update(self, number_id: str, *, agent_id: str | None | NotGiven = NOT_GIVEN,
+               inbound_enabled: bool | NotGiven = NOT_GIVEN,
+               outbound_enabled: bool | NotGiven = NOT_GIVEN) -> None:
+        """Change what is given: agent_id=None unpins; NOT_GIVEN fields are not sent."""
+        return self._run(_update(number_id, agent_id=agent_id, inbound_enabled=inbound_enabled,
+                                 outbound_enabled=outbound_enabled))
+
+    def pin(self, number_id: str, agent_id: str) -> None:
+        """Route the number's calls to an agent."""
+        return self._run(_update(number_id, agent_id=agent_id))
+
+    def unpin(self, number_id: str) -> None:
+        """Pin the number to no agent."""
+        return self._run(_update(number_id, agent_id=None))
+
+    def delete(self, number_id: str) -> None:
+        return self._run(_delete(number_id))
+
+    @property
+    def with_raw_response(self) -> NumbersWithRawResponse:
+        return NumbersWithRawResponse(Numbers(self._transport, raw=True))
+
+
+class AsyncNumbers(AsyncAPIResource):
+    """Phone numbers registered against a credential, each pinned to an agent or none."""
+
+    async def create(self, *, e164: str, credentials_id: str, provider: str | None = None,
+                     agent_id: str | None = None, inbound_enabled: bool = True,
+                     outbound_enabled: bool = True, idempotency_key: str | None = None
+                     ) -> PhoneNumber:
+        return await self._run(_create(e164, credentials_id, provider, agent_id,
+                                       inbound_enabled, outbound_enabled, idempotency_key))
+
+    def list(self, *, agent_id: str | None = None, credentials_id: str | None = None,
+             provider: str | None = None, e164: str | None = None, limit: int | None = None,
+             cursor: str | None = None) -> AsyncPager[PhoneNumber]:
+        return self._pager(_list(agent_id, credentials_id, provider, e164, limit), cursor)
+
+    async def get(self, number_id: str) -> PhoneNumber:
+        return await self._run(_get(number_id))
+
+    async def update(self, number_id: str, *, agent_id: str | None | NotGiven = NOT_GIVEN,
+                     inbound_enabled: bool | NotGiven = NOT_GIVEN,
+                     outbound_enabled: bool | NotGiven = NOT_GIVEN) -> None:
+        return await self._run(_update(number_id, agent_id=agent_id,
+                                       inbound_enabled=inbound_enabled,
+                                       outbound_enabled=outbound_enabled))
+
+    async def pin(self, number_id: str, agent_id: str) -> None:
+        return await self._run(_update(number_id, agent_id=agent_id))
+
+    async def unpin(self, number_id: str) -> None:
+        return await self._run(_update(number_id, agent_id=None))
+
+    async def delete(self, number_id: str) -> None:
+        return await self._run(_delete(number_id))
+
+    @property
+    def with_raw_response(self) -> AsyncNumbersWithRawResponse:
+        return AsyncNumbersWithRawResponse(AsyncNumbers(self._transport, raw=True))
+
+
+class NumbersWithRawResponse:
+    """The same methods, returning a RawResponse (`.parse()` gives the result); `list`
+    returns its first page's."""
+
+    def __init__(self, raw: Numbers) -> None:
+        self.create = to_raw(raw.create)
+        self.list = to_raw_page(raw.list)
+        self.get = to_raw(raw.get)
+        self.update = to_raw(raw.update)
+        self.pin = to_raw(raw.pin)
+        self.unpin = to_raw(raw.unpin)
+        self.delete = to_raw(raw.delete)
+
+
+class AsyncNumbersWithRawResponse:
+    def __init__(self, raw: AsyncNumbers) -> None:
+        self.create = to_async_raw(raw.create)
+        self.list = to_async_raw_page(raw.list)
+        self.get = to_async_raw(raw.get)
+        self.update = to_async_raw(raw.update)
+        self.pin = to_async_raw(raw.pin)
+        self.unpin = to_async_raw(raw.unpin)
+        self.delete = to_async_raw(raw.delete)

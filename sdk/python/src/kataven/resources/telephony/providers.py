@@ -1,0 +1,138 @@
+"""client.telephony.providers: carrier credentials (/telephony/providers)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Mapping
+
+import httpx
+
+from ..._models import Provider
+from ..._resource import (AsyncAPIResource, SyncAPIResource, given, path_id, to_async_raw,
+                          to_async_raw_page, to_raw, to_raw_page)
+from ..._transport import Call
+from ..._types import NOT_GIVEN, NotGiven
+from ...pagination import AsyncPager, Page, SyncPager, page_parser
+
+__all__ = ["Providers", "AsyncProviders"]
+
+PATH = "/telephony/providers"
+
+
+def _provider(response: httpx.Response) -> Provider:
+    return Provider.from_json(response.json())
+
+
+def _nothing(response: httpx.Response) -> None:
+    return None
+
+
+_page = page_parser("providers", Provider.from_json)
+
+
+def _create(provider: str, credentials: Mapping[str, str], label: str | None,
+            idempotency_key: str | None) -> Call[Provider]:
+    body: dict[str, object] = {"provider": provider, "credentials": dict(credentials)}
+    if label is not None:
+        body["label"] = label
+    return Call("POST", PATH, _provider, body=body,
+                idempotency_key=idempotency_key or str(uuid.uuid4()))
+
+
+def _list(limit: int | None) -> Call[Page[Provider]]:
+    return Call("GET", PATH, _page, params={"limit": limit})
+
+
+def _get(provider_id: str) -> Call[Provider]:
+    return Call("GET", f"{PATH}/{path_id('provider_id', provider_id)}", _provider)
+
+
+def _update(provider_id: str, label: str | None | NotGiven,
+            credentials: Mapping[str, str] | NotGiven) -> Call[None]:
+    body = given(label=label, credentials=credentials if isinstance(credentials, NotGiven)
+                 else dict(credentials))
+    return Call("PATCH", f"{PATH}/{path_id('provider_id', provider_id)}", _nothing, body=body)
+
+
+def _delete(provider_id: str) -> Call[None]:
+    return Call("DELETE", f"{PATH}/{path_id('provider_id', provider_id)}", _nothing,
+                gone_is_done=True)
+
+
+class Providers(SyncAPIResource):
+    """Carrier credentials: sealed by the service, never readable through the API."""
+
+    def create(self, *, provider: str, credentials: Mapping[str, str],
+               label: str | None = None, idempotency_key: str | None = None) -> Provider:
+        """Add a credential. Every attempt sends the same Idempotency-Key (yours, or one
+        made for this call), so a retry never stores it twice."""
+        return self._run(_create(provider, credentials, label, idempotency_key))
+
+    def list(self, *, limit: int | None = None, cursor: str | None = None
+             ) -> SyncPager[Provider]:
+        """Every credential of the account, oldest first, a page (of `limit`) at a time."""
+        return self._pager(_list(limit), cursor)
+
+    def get(self, provider_id: str) -> Provider:
+        return self._run(_get(provider_id))
+
+    def update(self, provider_id: str, *, label: str | None | NotGiven = NOT_GIVEN,
+               credentials: Mapping[str, str] | NotGiven = NOT_GIVEN) -> None:
+        """Change the label, or rotate the credentials in place (the numbers bound to
+        it need no change). Fields left NOT_GIVEN are not sent."""
+        return self._run(_update(provider_id, label, credentials))
+
+    def delete(self, provider_id: str) -> None:
+        """Delete a credential; ConflictError while numbers use it."""
+        return self._run(_delete(provider_id))
+
+    @property
+    def with_raw_response(self) -> ProvidersWithRawResponse:
+        return ProvidersWithRawResponse(Providers(self._transport, raw=True))
+
+
+class AsyncProviders(AsyncAPIResource):
+    """Carrier credentials: sealed by the service, never readable through the API."""
+
+    async def create(self, *, provider: str, credentials: Mapping[str, str],
+                     label: str | None = None, idempotency_key: str | None = None) -> Provider:
+        return await self._run(_create(provider, credentials, label, idempotency_key))
+
+    def list(self, *, limit: int | None = None, cursor: str | None = None
+             ) -> AsyncPager[Provider]:
+        return self._pager(_list(limit), cursor)
+
+    async def get(self, provider_id: str) -> Provider:
+        return await self._run(_get(provider_id))
+
+    async def update(self, provider_id: str, *, label: str | None | NotGiven = NOT_GIVEN,
+                     credentials: Mapping[str, str] | NotGiven = NOT_GIVEN) -> None:
+        return await self._run(_update(provider_id, label, credentials))
+
+    async def delete(self, provider_id: str) -> None:
+        return await self._run(_delete(provider_id))
+
+    @property
+    def with_raw_response(self) -> AsyncProvidersWithRawResponse:
+        return AsyncProvidersWithRawResponse(AsyncProviders(self._transport, raw=True))
+
+
+class ProvidersWithRawResponse:
+    """The same methods, returning a RawResponse (`.parse()` gives the result); `list`
+    returns its first page's."""
+
+    def __init__(self, raw: Providers) -> None:
+        self.create = to_raw(raw.create)
+        self.list = to_raw_page(raw.list)
+        self.get = to_raw(raw.get)
+        self.update = to_raw(raw.update)
+        self.delete = to_raw(raw.delete)
+
+
+class AsyncProvidersWithRawResponse:
+    def __init__(self, raw: AsyncProviders) -> None:
+        self.create = to_async_raw(raw.create)
+        self.list = to_async_raw_page(raw.list)
+        self.get = to_async_raw(raw.get)
+        self.update = to_async_raw(raw.update)
+        self.delete = to_async_raw(raw.delete)

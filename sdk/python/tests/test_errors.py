@@ -1,0 +1,87 @@
+"""Errors from the live service: one class per status, with its status, the service's
+one-line message, the request id and the headers."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import TWILIO, Made, Service, new_e164
+from kataven import (APIStatusError, AuthenticationError, BadRequestError, ConflictError,
+                     KatavenError, Kataven, NotFoundError, PermissionDeniedError,
+                     RequestTooLargeError, UnprocessableEntityError)
+
+UNKNOWN = "00000000-0000-4000-8000-000000000000"
+
+
+def test_not_found_carries_status_message_request_id_and_headers(client: Kataven) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        client.telephony.numbers.get(UNKNOWN)
+    error = caught.value
+    assert isinstance(error, APIStatusError) and isinstance(error, KatavenError)
+    assert error.status_code == 404
+    assert error.message == "phone number not found"
+    assert error.request_id and error.request_id == error.headers["X-Request-ID"]
+    assert error.headers["Content-Type"].startswith("text/plain")
+    assert str(error) == f"404 phone number not found (request id {error.request_id})"
+
+
+def test_a_bad_key_is_an_authentication_error(service: Service) -> None:
+    with Kataven(base_url=service.base_url, api_key="kvn_not_a_real_key") as client:
+        with pytest.raises(AuthenticationError) as caught:
+            client.telephony.providers.get(UNKNOWN)
+    assert caught.value.status_code == 401
+    assert caught.value.message == "missing or invalid API key"
+    assert caught.value.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_another_account_with_an_account_key_is_permission_denied(service: Service) -> None:
+    with Kataven(**service.credentials("account"), account_id="someone_else") as client:
+        with pytest.raises(PermissionDeniedError) as caught:
+            list(client.telephony.providers.list())
+    assert caught.value.message == "X-Account-ID does not match the API key"
+
+
+def test_a_platform_key_without_an_account_is_a_bad_request(service: Service) -> None:
+    with Kataven(base_url=service.base_url, api_key=service.platform_key) as client:
+        with pytest.raises(BadRequestError) as caught:
+            list(client.telephony.providers.list())
+    assert caught.value.message == "missing X-Account-ID header"
+
+
+def test_an_invalid_body_names_the_field(client: Kataven, made: Made) -> None:
+    with pytest.raises(BadRequestError) as caught:
+        client.telephony.numbers.create(e164="+10000000000", credentials_id=made.provider())
+    assert caught.value.message == "invalid body: e164: not a valid E.164 phone number"
+    assert "\n" not in caught.value.message
+
+
+def test_deleting_a_credential_in_use_is_a_conflict(client: Kataven, made: Made) -> None:
+    credential = made.provider()
+    made.number(credential)
+    with pytest.raises(ConflictError) as caught:
+        client.telephony.providers.delete(credential)
+    assert caught.value.message == "credential in use by 1 phone numbers"
+
+
+def test_an_idempotency_key_reused_with_another_body_is_unprocessable(client: Kataven,
+                                                                      made: Made) -> None:
+    credential = made.provider()
+    key = f"sdk-test-{new_e164()}"
+    made.numbers.append(client.telephony.numbers.create(
+        e164=new_e164(), credentials_id=credential, idempotency_key=key).id)
+    with pytest.raises(UnprocessableEntityError) as caught:
+        client.telephony.numbers.create(e164=new_e164(), credentials_id=credential,
+                                        idempotency_key=key)
+    assert caught.value.message == "Idempotency-Key reused with a different body"
+
+
+def test_a_body_over_64_kib_is_too_large(client: Kataven) -> None:
+    big = {**TWILIO, "auth_token": "x" * 70_000}
+    with pytest.raises(RequestTooLargeError) as caught:
+        client.telephony.providers.create(provider="twilio", credentials=big)
+    assert caught.value.status_code == 413
+
+
+def test_an_empty_id_is_refused_before_any_request(client: Kataven) -> None:
+    with pytest.raises(ValueError, match="number_id"):
+        client.telephony.numbers.get("")
