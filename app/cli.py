@@ -146,17 +146,21 @@ def open_credential(provider_id):
 @bench_cli.command("seed")
 @click.option("--accounts", type=click.IntRange(1, 1_000_000), default=100, show_default=True)
 @click.option("--numbers", type=click.IntRange(0, 1_000_000_000), default=1000, show_default=True)
-def bench_seed(accounts, numbers):
-    """Load synthetic accounts, credentials and numbers through COPY (bench_* accounts)."""
+@click.option("--events", type=click.IntRange(0, 1_000_000_000), default=0, show_default=True)
+def bench_seed(accounts, numbers, events):
+    """Load synthetic accounts, credentials, numbers and events through COPY (bench_*
+    accounts)."""
     sealer = current_app.extensions["sealer"]
     if not sealer.available:
         sealer = sealing.Sealer(sealing.keygen()[0])  # synthetic data: any key will do
     started = time.monotonic()
     with connect() as conn:
         seed.seed(conn, accounts=accounts, numbers=numbers, sealer=sealer)
+        if events:
+            seed.seed_events(conn, accounts=accounts, events=events)
     seconds = time.monotonic() - started
-    click.echo(f"seeded {accounts} accounts and {numbers} numbers in {seconds:.1f} s"
-               f" ({numbers / seconds:,.0f} numbers/s)", err=True)
+    click.echo(f"seeded {accounts} accounts, {numbers} numbers and {events} events"
+               f" in {seconds:.1f} s ({(numbers + events) / seconds:,.0f} rows/s)", err=True)
 
 
 @carriers_cli.command("fake")

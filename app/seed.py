@@ -1,12 +1,14 @@
-"""Synthetic accounts, credentials and numbers for benchmarks, loaded with COPY.
+"""Synthetic accounts, credentials, numbers and events for benchmarks, loaded with COPY.
 
 Accounts are `bench_000001`...; each has a Twilio and a Plivo credential (one sealed
 value shared by all: the data is synthetic) and 20 agents. Numbers are spread over
 the accounts in turn, one millisecond apart, under the unassigned country code +999,
 so they never collide with a real number; a second run adds more after the first.
+Events are spread the same way, one millisecond apart, a pin of some object each.
 """
 
 import uuid
+from contextlib import contextmanager
 
 from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
@@ -32,31 +34,56 @@ def seed(conn, *, accounts, numbers, sealer):
         credentials = _credentials(conn, accounts, sealed, key_id)
         start = conn.execute(
             "SELECT count(*) AS n FROM numbers WHERE e164 LIKE '+999%'").fetchone()["n"]
-        # Secondary indexes are built once after the load (a sort) rather than entry by
-        # entry; their definitions come from the catalog, so they are the migrations'.
-        secondary = conn.execute("""
-            SELECT i.indexname, i.indexdef
-              FROM pg_indexes i
-             WHERE i.tablename = 'numbers'
-               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
-        """).fetchall()
-        for index in secondary:
-            conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(index["indexname"])))
-        cursor = conn.cursor()
-        # Data goes to the server from a thread of its own while the next batch is made.
-        with cursor.copy(
-            "COPY numbers (account_id, e164, provider, credentials_id, agent_id,"
-            " created_at, updated_at) FROM STDIN", writer=QueuedLibpqWriter(cursor)
-        ) as copy:
-            for first in range(start, start + numbers, BATCH):
-                last = min(first + BATCH, start + numbers)
-                copy.write("".join(_number_line(i, accounts, credentials)
-                                   for i in range(first, last)))
-        for index in secondary:
-            conn.execute(index["indexdef"])
+        with _indexes_built_after(conn, "numbers"):
+            cursor = conn.cursor()
+            # Data goes to the server from a thread of its own while the next batch is made.
+            with cursor.copy(
+                "COPY numbers (account_id, e164, provider, credentials_id, agent_id,"
+                " created_at, updated_at) FROM STDIN", writer=QueuedLibpqWriter(cursor)
+            ) as copy:
+                for first in range(start, start + numbers, BATCH):
+                    last = min(first + BATCH, start + numbers)
+                    copy.write("".join(_number_line(i, accounts, credentials)
+                                       for i in range(first, last)))
     conn.execute("ANALYZE providers")
     conn.execute("ANALYZE numbers")
     return {"accounts": accounts, "numbers": numbers}
+
+
+def seed_events(conn, *, accounts, events):
+    """Load `events` more events, spread over `accounts` accounts in turn."""
+    with conn.transaction():
+        start = conn.execute(
+            "SELECT count(*) AS n FROM events WHERE request_id LIKE 'seed-%'").fetchone()["n"]
+        with _indexes_built_after(conn, "events"):
+            cursor = conn.cursor()
+            with cursor.copy(
+                "COPY events (account_id, type, object_id, occurred_at, actor_key_id,"
+                " actor_kind, request_id, data) FROM STDIN", writer=QueuedLibpqWriter(cursor)
+            ) as copy:
+                for first in range(start, start + events, BATCH):
+                    last = min(first + BATCH, start + events)
+                    copy.write("".join(_event_line(i, accounts) for i in range(first, last)))
+    conn.execute("ANALYZE events")
+    return {"accounts": accounts, "events": events}
+
+
+@contextmanager
+def _indexes_built_after(conn, table):
+    """Drop the table's secondary indexes for a load, and build them again after it (a
+    sort, rather than entry by entry). Their definitions come from the catalog, so they
+    are the migrations'."""
+    secondary = conn.execute("""
+        SELECT i.indexname, i.indexdef
+          FROM pg_indexes i
+         WHERE i.tablename = %(table)s
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+    """, {"table": table}).fetchall()
+    for index in secondary:
+        conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(index["indexname"])))
+    yield
+    for index in secondary:
+        conn.execute(index["indexdef"])
 
 
 def _credentials(conn, accounts, sealed, key_id):
@@ -78,15 +105,31 @@ def _credentials(conn, accounts, sealed, key_id):
     return [tuple(known[(account_id(i), p)] for p in PROVIDERS) for i in range(accounts)]
 
 
-def _number_line(i, accounts, credentials):
-    account, turn = i % accounts, i // accounts
-    provider = turn % 2
+def _stamp(i):
+    """2026-01-01 plus i milliseconds, formatted by hand: a datetime per row would cost
+    more than the rest of the line (January holds 2.6 billion of them)."""
     seconds, millis = divmod(i, 1000)
     minutes, second = divmod(seconds, 60)
     hours, minute = divmod(minutes, 60)
     days, hour = divmod(hours, 24)
-    # 2026-01-01 plus i milliseconds, formatted by hand: a datetime per row would cost
-    # more than the rest of the line (January holds 2.6 billion of them).
-    stamp = f"2026-01-{1 + days:02d} {hour:02d}:{minute:02d}:{second:02d}.{millis:03d}+00"
+    return f"2026-01-{1 + days:02d} {hour:02d}:{minute:02d}:{second:02d}.{millis:03d}+00"
+
+
+def _number_line(i, accounts, credentials):
+    account, turn = i % accounts, i // accounts
+    provider = turn % 2
+    stamp = _stamp(i)
     return (f"{account_id(account)}\t+999{i:011d}\t{PROVIDERS[provider]}\t"
             f"{credentials[account][provider]}\tagent_{turn % AGENTS:03d}\t{stamp}\t{stamp}\n")
+
+
+SEED_KEY_ID = "00000000-0000-4000-8000-000000000000"
+
+
+def _event_line(i, accounts):
+    account, turn = i % accounts, i // accounts
+    # An object of the account (ids made from its index: unique, no random draw per row).
+    object_id = f"00000000-0000-4000-8000-{turn // 4 % 10**12:012d}"
+    data = f'{{"agent_id": {{"from": "agent_{turn % AGENTS:03d}", "to": "agent_{(turn + 1) % AGENTS:03d}"}}}}'
+    return (f"{account_id(account)}\tnumber.updated\t{object_id}\t{_stamp(i)}\t{SEED_KEY_ID}"
+            f"\taccount\tseed-{i}\t{data}\n")

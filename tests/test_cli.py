@@ -89,7 +89,7 @@ def test_bench_seed_loads_accounts_credentials_and_numbers(database_url, sql, cl
         "SELECT indexname FROM pg_indexes WHERE tablename = 'numbers'"))
     before = indexes()
     done = flask("bench", "seed", "--accounts", "3", "--numbers", "50", database_url=database_url)
-    assert "seeded 3 accounts and 50 numbers" in done.stderr
+    assert "seeded 3 accounts, 50 numbers and 0 events" in done.stderr
     flask("bench", "seed", "--accounts", "3", "--numbers", "10", database_url=database_url)
     counts = sql.execute("""
         SELECT (SELECT count(*) FROM providers) AS providers,
@@ -104,3 +104,22 @@ def test_bench_seed_loads_accounts_credentials_and_numbers(database_url, sql, cl
     assert len(listed["numbers"]) == 20
     credential = listed["numbers"][0]["credentials_id"]
     assert client.delete(f"{PROVIDERS}/{credential}", headers=bearer(key)).status_code == 409
+
+
+def test_bench_seed_loads_events_listed_newest_first(database_url, sql, client, make_key):
+    indexes = lambda: sorted(r["indexname"] for r in sql.execute(  # noqa: E731
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'events'"))
+    before = indexes()
+    done = flask("bench", "seed", "--accounts", "2", "--numbers", "0", "--events", "30",
+                 database_url=database_url)
+    assert "seeded 2 accounts, 0 numbers and 30 events" in done.stderr
+    flask("bench", "seed", "--accounts", "2", "--numbers", "0", "--events", "10",
+          database_url=database_url)
+    assert sql.execute("SELECT count(*) AS n FROM events").fetchone() == {"n": 40}
+    assert indexes() == before
+    listed = client.get("/api/v1/telephony/events?limit=200",
+                        headers=bearer(make_key("bench_000001"))).json["events"]
+    assert len(listed) == 20
+    stamps = [event["occurred_at"] for event in listed]
+    assert stamps == sorted(stamps, reverse=True)
+    assert listed[0]["data"]["agent_id"]["to"].startswith("agent_")
