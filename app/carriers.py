@@ -11,23 +11,38 @@ import logging
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as Late
 from datetime import datetime, timezone
 from urllib.parse import quote
 
 import httpx
 
 from .errors import BadGateway, invalid_body
+from .schemas import required_credentials
 
 log = logging.getLogger(__name__)
-# The contract's limit on the whole check; each phase (connect, send, the answer's
-# head) is bounded by what is left of it.
+# The contract's limit on the whole check, from the first DNS lookup to the answer's
+# last byte.
 LIMIT_SECONDS = 5.0
+# An answer's body is read (the answer must be complete) but never kept or logged; a
+# carrier's check answers a few kilobytes at most.
+MAX_BODY = 64 * 1024
+# Checks in flight per process: beyond this they queue, and a check still queued at
+# its limit answers 502 like a slow carrier.
+CHECKS_AT_ONCE = 16
 USER_AGENT = "kataven-hub"
 REJECTED = (401, 403, 404)
 
 # httpx logs each request's URL at INFO: for Twilio the URL holds the account SID.
 logging.getLogger("httpx").setLevel(logging.WARNING)
 logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def path_segment(value):
+    """A credential field as one path segment: every reserved character escaped, dots
+    too, so that `.` or `..` cannot move the request to another resource."""
+    return quote(value, safe="").replace(".", "%2E")
 
 
 def twilio(base_url, credentials):
@@ -38,14 +53,14 @@ def twilio(base_url, credentials):
         if "api_key_sid" in credentials
         else (credentials["account_sid"], credentials["auth_token"])
     )
-    url = (f"{base_url}/2010-04-01/Accounts/{quote(credentials['account_sid'], safe='')}"
+    url = (f"{base_url}/2010-04-01/Accounts/{path_segment(credentials['account_sid'])}"
            "/IncomingPhoneNumbers.json?PageSize=1")
     return url, {}, (user, password)
 
 
 def plivo(base_url, credentials):
     """Plivo: the account's own record."""
-    url = f"{base_url}/v1/Account/{quote(credentials['auth_id'], safe='')}/"
+    url = f"{base_url}/v1/Account/{path_segment(credentials['auth_id'])}/"
     return url, {}, (credentials["auth_id"], credentials["auth_token"])
 
 
@@ -56,8 +71,23 @@ def vobiz(base_url, credentials):
 
 
 REQUESTS = {"twilio": twilio, "plivo": plivo, "vobiz": vobiz}
-# The fields each request carries: they must be sendable in an HTTP header.
-SENT_FIELDS = ("account_sid", "auth_token", "api_key_sid", "api_key_secret", "auth_id")
+
+
+# Carriers whose check carries the credentials in headers of their own, rather than
+# base64-encoded in HTTP Basic.
+IN_HEADERS = ("vobiz",)
+
+
+def unsendable(provider, credentials):
+    """(field, why) of the first field the check's request could not carry, or None.
+    The request carries exactly the fields the provider requires."""
+    for name in required_credentials(provider, credentials):
+        value = credentials[name]
+        if not (value.isascii() and value.isprintable()):
+            return name, "printable ASCII only"
+        if provider in IN_HEADERS and value != value.strip():
+            return name, "no leading or trailing space"
+    return None
 
 
 class Verifier:
@@ -66,14 +96,16 @@ class Verifier:
     def __init__(self, config):
         self.enabled = config.carrier_verification
         self.urls = {name: url.rstrip("/") for name, url in config.carrier_urls.items()}
-        self._client = None
+        self._client = self._checks = None
         self._pid = None
         self._lock = threading.Lock()
 
-    @property
-    def client(self):
+    def _open(self):
         # One client per process, made after gunicorn's fork: its connections to the
-        # carriers are kept alive between checks, never shared across processes.
+        # carriers are kept alive between checks, never shared across processes. The
+        # checks run on threads of their own, so that the request waits for one no
+        # longer than the limit, whatever a carrier does (it may trickle its answer a
+        # byte at a time: httpx's timeouts bound each step, not their sum).
         if self._pid != os.getpid():
             with self._lock:
                 if self._pid != os.getpid():
@@ -83,27 +115,30 @@ class Verifier:
                         verify=True,
                         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
                     )
+                    self._checks = ThreadPoolExecutor(CHECKS_AT_ONCE, "carrier-check")
                     self._pid = os.getpid()
-        return self._client
 
     def verify(self, provider, credentials):
         """When the carrier accepted the credentials (UTC now), or None when checks are
         off. 400 when the carrier rejects them, 502 when it could not be asked."""
         if not self.enabled:
             return None
-        for name in SENT_FIELDS:
-            value = credentials.get(name)
-            if value is not None and not (value.isascii() and value.isprintable()):
-                raise invalid_body(f"credentials.{name}",
-                                   f"cannot be sent to {provider}: printable ASCII only")
+        problem = unsendable(provider, credentials)
+        if problem:
+            raise invalid_body(f"credentials.{problem[0]}",
+                               f"cannot be sent to {provider}: {problem[1]}")
         url, headers, auth = REQUESTS[provider](self.urls[provider], credentials)
+        self._open()
         started = time.monotonic()
+        deadline = started + LIMIT_SECONDS
+        check = self._checks.submit(self._ask, url, headers, auth, deadline)
         try:
-            status = self._ask(url, headers, auth, started + LIMIT_SECONDS)
-        except httpx.TimeoutException:
-            raise self._unreachable(provider, started, "no answer within 5 seconds")
+            status = check.result(timeout=max(deadline - time.monotonic(), 0))
+        except (Late, httpx.TimeoutException):
+            check.cancel()
+            raise self._unreachable(provider, started, "no answer within 5 seconds") from None
         except httpx.HTTPError as exc:
-            raise self._unreachable(provider, started, _reason(exc))
+            raise self._unreachable(provider, started, _reason(exc)) from None
         log.info("carrier check: %s answered %s in %.0f ms", provider, status,
                  (time.monotonic() - started) * 1000)
         if 200 <= status < 300:
@@ -117,23 +152,22 @@ class Verifier:
         raise BadGateway(_try_again(provider, f"unexpected status {status}"))
 
     def _ask(self, url, headers, auth, deadline):
-        """The carrier's status. Only the answer's head is read: the status is all the
-        check needs, and a body is never logged or kept."""
-        with self.client.stream("GET", url, headers=headers, auth=auth) as answer:
-            if time.monotonic() > deadline:
-                raise httpx.ReadTimeout("answered after the limit")
+        """The carrier's status, once its whole answer has arrived (on a check thread).
+        The body is read and dropped: never logged, never kept."""
+        if time.monotonic() >= deadline:  # waited in the queue past the limit
+            raise httpx.PoolTimeout("no thread free for the check")
+        with self._client.stream("GET", url, headers=headers, auth=auth) as answer:
+            received = 0
+            for chunk in answer.iter_raw():
+                received += len(chunk)
+                if received > MAX_BODY or time.monotonic() >= deadline:
+                    break  # the status is known; the rest is not worth waiting for
             return answer.status_code
 
     def _unreachable(self, provider, started, reason):
         log.warning("carrier check: %s failed (%s) after %.0f ms", provider, reason,
                     (time.monotonic() - started) * 1000)
         return BadGateway(_try_again(provider, reason))
-
-    def close(self):
-        if self._client is not None and self._pid == os.getpid():
-            self._client.close()
-        self._client = None
-        self._pid = None
 
 
 def _reason(exc):

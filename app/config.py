@@ -54,7 +54,7 @@ class Config:
 
 def switch(environ, name, default):
     """An on/off variable; anything else stops the start, rather than guessing."""
-    value = environ.get(name, default).strip().lower()
+    value = (environ.get(name) or default).strip().lower()  # set but empty: the default
     if value not in SWITCH:
         raise ValueError(f"{name} must be on or off, not {value!r}")
     return SWITCH[value]

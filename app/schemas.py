@@ -6,7 +6,7 @@ document. Messages are short and lower case: they end up in one line such as
 """
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import phonenumbers
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -344,7 +344,8 @@ class ListNumbersQuery(ListQuery):
 EVENT_TYPES = ("provider.created", "provider.updated", "provider.deleted",
                "number.created", "number.updated", "number.deleted")
 RFC3339 = re.compile(
-    r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d{1,9})?([Zz]|[+-]\d\d:\d\d)")
+    r"(?P<time>\d{4}-\d\d-\d\d[Tt]\d\d:\d\d):(?P<second>\d\d)(?P<fraction>\.\d{1,9})?"
+    r"(?P<offset>[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)")
 
 
 class EventType(Str):
@@ -354,23 +355,35 @@ class EventType(Str):
 
 
 class Since(Str):
-    """An RFC 3339 time with its offset: events at or after it."""
+    """An RFC 3339 time with its offset: events at or after it. Loaded as a UTC datetime."""
 
     openapi = {"format": "date-time", "example": "2026-11-28T17:02:03Z",
                "description": "RFC 3339 with an offset; write + as %2B"}
+    invalid = "must be an RFC 3339 time, e.g. 2026-11-28T17:02:03Z"
 
     def _deserialize(self, value, attr, data, **kwargs):
         # A `+` left unencoded in a query string arrives as a space: it can only be `+`.
         if len(value) > 6 and value[-6] == " ":
             value = value[:-6] + "+" + value[-5:]
-        if not RFC3339.fullmatch(value):
-            raise ValidationError("must be an RFC 3339 time, e.g. 2026-11-28T17:02:03Z")
+        match = RFC3339.fullmatch(value)
+        if not match:
+            raise ValidationError(self.invalid)
+        second = int(match["second"])
+        offset = "+00:00" if match["offset"] in "Zz" else match["offset"]
+        # Python reads six fraction digits at most; a leap second (:60) is the next one.
+        fraction = (match["fraction"] or "")[:7]
         try:
-            # Python reads six fraction digits at most; PostgreSQL keeps microseconds.
-            datetime.fromisoformat(re.sub(r"(\.\d{6})\d+", r"\1", value.upper()))
+            moment = datetime.fromisoformat(
+                f"{match['time'].upper()}:{min(second, 59):02d}{fraction}{offset}")
         except ValueError:
-            raise ValidationError("must be an RFC 3339 time, e.g. 2026-11-28T17:02:03Z") from None
-        return value.upper()
+            raise ValidationError(self.invalid) from None
+        if second > 60:
+            raise ValidationError(self.invalid)
+        try:
+            return (moment + timedelta(seconds=second - 59 if second == 60 else 0)).astimezone(
+                timezone.utc)
+        except OverflowError:  # year 1 or 9999, moved out of range by its offset
+            raise ValidationError(self.invalid) from None
 
 
 class ListEventsQuery(ListQuery):

@@ -74,10 +74,14 @@ class Sealer:
     def available(self):
         return self._box is not None
 
-    def seal(self, credentials):
-        """(ciphertext, key id) of the credentials; SealingUnavailable otherwise."""
+    def require(self):
+        """SealingUnavailable unless a valid key is configured."""
         if self._box is None:
             raise SealingUnavailable(self.problem)
+
+    def seal(self, credentials):
+        """(ciphertext, key id) of the credentials; SealingUnavailable otherwise."""
+        self.require()
         try:
             return self._box.encrypt(serialise(credentials)), self.key_id
         except CryptoError as exc:

@@ -223,6 +223,16 @@ call GET "$HUB_URL/telephony/providers/$PROVIDER_ID"
 expect_status 200
 expect_json "d['label'] == 'Smoke $SMOKE_PROVIDER (rotated)' and d['updated_at'] > d['created_at']"
 
+step "GET /telephony/events?object_id=...: each change recorded, newest first"
+call GET "$HUB_URL/telephony/events?object_id=$PROVIDER_ID"
+expect_status 200
+expect_json "[e['type'] for e in d['events']] == ['provider.updated', 'provider.created']"
+expect_json "d['events'][0]['data']['credentials'] == 'rotated' and d['events'][0]['object_id'] == '$PROVIDER_ID'"
+expect_json "all(e['actor']['key_id'] and e['request_id'] for e in d['events'])"
+call GET "$HUB_URL/telephony/events?object_id=$NUMBER_ID&type=number.updated"
+expect_status 200
+expect_json "[e['data']['agent_id'] for e in d['events']] == [{'from': '$AGENT', 'to': None}, {'from': None, 'to': '$AGENT'}]"
+
 step "DELETE /telephony/numbers/{id}: 204, then 404"
 call DELETE "$HUB_URL/telephony/numbers/$NUMBER_ID"
 expect_status 204

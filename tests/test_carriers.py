@@ -275,12 +275,93 @@ def test_a_slow_carrier_holds_no_database_connection(database_url, sealing_keys,
         server.stop()
 
 
-def test_values_that_cannot_travel_in_a_header_are_refused(gunicorn, fake, make_key):
-    status, _, text = create(gunicorn, make_key("alice"), "vobiz",
-                             {**VOBIZ, "auth_token": "tök\u00e9n"})
-    assert (status, text) == (
-        400, "invalid body: credentials.auth_token: cannot be sent to vobiz: printable ASCII only")
+@pytest.mark.parametrize("provider, credentials, message", [
+    ("vobiz", {**VOBIZ, "auth_token": "tök\u00e9n"},
+     "invalid body: credentials.auth_token: cannot be sent to vobiz: printable ASCII only"),
+    ("vobiz", {**VOBIZ, "auth_id": " padded"},
+     "invalid body: credentials.auth_id: cannot be sent to vobiz: no leading or trailing space"),
+    ("twilio", {**TWILIO_KEY, "api_key_secret": "line\nbreak"},
+     "invalid body: credentials.api_key_secret: cannot be sent to twilio: printable ASCII only"),
+])
+def test_values_the_check_cannot_carry_are_refused(gunicorn, fake, make_key, provider,
+                                                   credentials, message):
+    status, _, text = create(gunicorn, make_key("alice"), provider, credentials)
+    assert (status, text) == (400, message)
     assert fake.requests == []
+
+
+def test_fields_the_check_does_not_carry_may_be_anything(gunicorn, fake, make_key):
+    status, _, text = create(gunicorn, make_key("alice"), "plivo",
+                             {**PLIVO, "region": " ünïcode "})
+    assert status == 201, text
+
+
+@pytest.mark.parametrize("auth_id", [".", "..", "a/../b", "x?y#z"])
+def test_an_id_in_the_path_stays_one_segment(gunicorn, fake, make_key, auth_id):
+    create(gunicorn, make_key("alice"), "plivo", {**PLIVO, "auth_id": auth_id})
+    (_, path, _), = fake.requests
+    assert path.startswith("/v1/Account/") and path.count("/") == 4 and path.endswith("/")
+    assert "." not in path and "?" not in path and "#" not in path
+
+
+class Trickle:
+    """A carrier that sends its answer a byte every `pace` seconds (each within httpx's
+    per-read timeout), or at once when `pace` is 0, then keeps the connection open."""
+
+    def __init__(self, answer, pace):
+        import socket
+
+        self.answer, self.pace = answer, pace
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}"
+        self.stopping = threading.Event()
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while not self.stopping.is_set():
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.drip, args=(conn,), daemon=True).start()
+
+    def drip(self, conn):
+        with conn:
+            conn.recv(65536)
+            pieces = [self.answer] if not self.pace else [bytes([b]) for b in self.answer]
+            for piece in pieces:
+                # The carrier's own pace (an Event's wait, so stop() ends it at once).
+                if self.pace and self.stopping.wait(self.pace):
+                    return
+                conn.sendall(piece)
+            self.stopping.wait()
+
+    def stop(self):
+        self.stopping.set()
+        self.server.close()
+
+
+@pytest.mark.parametrize("answer, pace", [
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", 0.5),      # the head trickles in
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n", 0),     # the body never comes
+])
+def test_the_whole_check_is_bounded_by_5_seconds(database_url, sealing_keys, make_key,
+                                                  tmp_path, sql, answer, pace):
+    carrier = Trickle(answer, pace)
+    server = Gunicorn(tmp_path / "out.log", DATABASE_URL=database_url,
+                      SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="1",
+                      CARRIER_VERIFICATION="on", VOBIZ_API_URL=carrier.url).start()
+    try:
+        started = time.monotonic()
+        status, _, text = create(server, make_key("alice"), "vobiz", VOBIZ)
+        elapsed = time.monotonic() - started
+    finally:
+        server.stop()
+        carrier.stop()
+    assert (status, text) == (
+        502, "could not verify credentials with vobiz: no answer within 5 seconds; try again")
+    assert 4.5 < elapsed < 8
+    assert stored(sql) == 0
 
 
 # --- Twilio's two credential forms, and the switch (in-process) ----------------------------
@@ -320,6 +401,7 @@ def test_the_switch_and_the_urls_come_from_the_environment():
 
     assert Config.from_env({}).carrier_verification is True
     assert Config.from_env({"CARRIER_VERIFICATION": "off"}).carrier_verification is False
+    assert Config.from_env({"CARRIER_VERIFICATION": ""}).carrier_verification is True
     assert Config.from_env({}).carrier_urls == {
         "twilio": "https://api.twilio.com", "plivo": "https://api.plivo.com",
         "vobiz": "https://api.vobiz.ai"}

@@ -331,6 +331,7 @@ def test_only_the_accounts_own_events_and_another_accounts_id_is_like_an_unknown
     ("since=yesterday", "invalid query: since: must be an RFC 3339 time, e.g. 2026-11-28T17:02:03Z"),
     ("since=2026-11-28", "invalid query: since: must be an RFC 3339 time, e.g. 2026-11-28T17:02:03Z"),
     ("since=2026-02-30T00:00:00Z", "invalid query: since: must be an RFC 3339 time, e.g. 2026-11-28T17:02:03Z"),
+    ("since=2026-11-28T00:00:00%2B00:60", "invalid query: since: must be an RFC 3339 time, e.g. 2026-11-28T17:02:03Z"),
     ("limit=0", "invalid query: limit: must be an integer from 1 to 200"),
     ("limit=201", "invalid query: limit: must be an integer from 1 to 200"),
     ("cursor=abc", "invalid query: cursor: not a cursor of this list"),
@@ -353,6 +354,15 @@ def test_since_with_an_unencoded_plus_is_read_as_plus(client, alice):
     add_provider(client, alice)
     answer = client.get(f"{EVENTS}?since=2000-01-01T00:00:00+01:00", headers=alice)
     assert answer.status_code == 200 and len(answer.json["events"]) == 1
+
+
+@pytest.mark.parametrize("offset", ["%2B20:00", "-23:59", "%2B16:00"])
+def test_since_takes_any_offset_rfc_3339_allows(client, alice, offset):
+    add_provider(client, alice)
+    answer = client.get(f"{EVENTS}?since=2000-01-01T00:00:00{offset}", headers=alice)
+    assert answer.status_code == 200 and len(answer.json["events"]) == 1
+    later = client.get(f"{EVENTS}?since=2999-01-01T00:00:00{offset}", headers=alice)
+    assert later.json["events"] == []
 
 
 def test_the_list_needs_a_key(client):

@@ -58,4 +58,4 @@ def test_each_config_gives_the_location_form_it_is_here_for(nginx, make_key):
 def test_smoke_passes_behind_nginx(nginx, make_key):
     done = smoke(f"http://127.0.0.1:{nginx.port}/v1", make_key("smoke"))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "smoke test passed: 14 steps" in done.stdout
+    assert "smoke test passed: 15 steps" in done.stdout

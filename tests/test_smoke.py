@@ -21,7 +21,7 @@ def gunicorn(database_url, sealing_keys, tmp_path):
 def test_smoke_passes_against_the_service_and_removes_what_it_made(gunicorn, make_key, sql):
     done = smoke(f"http://127.0.0.1:{gunicorn.port}/api/v1", make_key("smoke"))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "smoke test passed: 14 steps" in done.stdout
+    assert "smoke test passed: 15 steps" in done.stdout
     counts = sql.execute("""
         SELECT (SELECT count(*) FROM providers) AS p, (SELECT count(*) FROM numbers) AS n
     """).fetchone()

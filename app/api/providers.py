@@ -23,16 +23,18 @@ list_query = ListProvidersQuery()
 
 
 def sealed_and_checked(provider, credentials):
-    """(ciphertext, sorted field names, key id, verified_at): sealed (503 when sealing
-    is unavailable, before the carrier is bothered), then checked with the carrier
-    (400 rejected, 502 unreachable), with no database connection held while it waits."""
-    ciphertext, key_id = current_app.extensions["sealer"].seal(credentials)
+    """(ciphertext, sorted field names, key id, verified_at): checked with the carrier
+    (400 rejected, 502 unreachable), with no database connection held while it waits,
+    then sealed. With no sealing key, 503 at once: the carrier is not bothered."""
+    sealer = current_app.extensions["sealer"]
+    sealer.require()
     verifier = current_app.extensions["carriers"]
     if verifier.enabled:
         with db.released():
             verified_at = verifier.verify(provider, credentials)
     else:
         verified_at = None
+    ciphertext, key_id = sealer.seal(credentials)
     return ciphertext, sorted(credentials), key_id, verified_at
 
 

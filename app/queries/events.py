@@ -56,7 +56,7 @@ def _page_sql(filter_columns, since, before):
     for column in filter_columns:
         where.append(sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder(column)))
     if since:
-        where.append(sql.SQL("occurred_at >= %(since)s::timestamptz"))
+        where.append(sql.SQL("occurred_at >= %(since)s"))
     if before:
         where.append(sql.SQL(
             "(occurred_at, id) < (%(before_at)s::timestamptz, %(before_id)s::uuid)"))
