@@ -4,6 +4,8 @@ import functools
 
 from psycopg import sql
 
+from . import next_tick
+
 
 def logged(event_type, source="changed"):
     """The CTE that records an event for each row of `source`, a CTE of the change
@@ -20,7 +22,49 @@ def logged(event_type, source="changed"):
     )"""
 
 
-def change(column, old="old", new="new", value="{}"):
+def updated(table, *, columns, assignments, differs, data, event_type):
+    """The statement that changes one row of the account and records it: `prior` locks
+    the row and reads it as it is once the lock is ours, so concurrent changes of one
+    object take turns and the `from` of each event is the `to` of the one before; the
+    row changes only where `differs` (SQL over `target`, the row, and the parameters),
+    so setting what is already set changes and records nothing. Answers `found`."""
+    return f"""
+    WITH prior AS (
+        SELECT id, {", ".join(columns)}
+          FROM {table}
+         WHERE id = %(id)s
+           AND account_id = %(account_id)s
+           FOR UPDATE
+    ), changed AS (
+           UPDATE {table} AS target
+              SET {assignments},
+                  updated_at = {next_tick("target.updated_at")}
+             FROM prior
+            WHERE target.id = prior.id
+              AND ({differs})
+        RETURNING target.id, target.account_id, target.updated_at AS occurred_at,
+                  {data} AS data
+    ),{logged(event_type)}
+    SELECT EXISTS (SELECT 1 FROM prior) AS found
+    """
+
+
+def deleted(table, *, data, event_type):
+    """The statement that deletes one row of the account and records it with `data`
+    (SQL over the deleted row); answers its id, or no row."""
+    return f"""
+    WITH changed AS (
+         DELETE FROM {table}
+               WHERE id = %(id)s
+                 AND account_id = %(account_id)s
+           RETURNING id, account_id, {next_tick()} AS occurred_at, {data} AS data
+    ),{logged(event_type)}
+    SELECT id
+      FROM changed
+    """
+
+
+def change(column, old="prior", new="target", value="{}"):
     """SQL of `{"<column>": {"from": <old>, "to": <new>}}` when the column's value changed,
     else `{}`; `value` wraps a column reference (e.g. to format a timestamp)."""
     before, after = (value.format(f"{alias}.{column}") for alias in (old, new))

@@ -4,8 +4,8 @@ import functools
 
 from psycopg import errors
 
-from . import KEY_ACTIVE, keyset_page, next_tick
-from .events import change, logged
+from . import KEY_ACTIVE, keyset_page
+from .events import change, deleted, logged, updated
 
 # What the API shows of a number: the JSON text PostgreSQL keeps in each row
 # (sql/004_number_json.sql), so reads return it as it is.
@@ -108,46 +108,19 @@ def update(conn, account_id, number_id, changes, origin):
 
 @functools.lru_cache(maxsize=8)  # one per combination of the fields sent
 def _update_sql(columns):
-    """The PATCH statement for these columns (names from UPDATABLE, never a request).
-
-    `prior` locks the row and reads its values as they are once the lock is ours; so
-    concurrent PATCHes of one number take turns, and the `from` of each event is the
-    `to` of the one before.
-    """
-    assignments = ", ".join(f"{column} = %({column})s" for column in columns)
-    differs = " OR ".join(f"n.{column} IS DISTINCT FROM %({column})s" for column in columns)
-    data = " || ".join(change(column, old="prior", new="n") for column in columns)
-    return f"""
-    WITH prior AS (
-        SELECT id, {", ".join(columns)}
-          FROM numbers
-         WHERE id = %(id)s
-           AND account_id = %(account_id)s
-           FOR UPDATE
-    ), changed AS (
-           UPDATE numbers AS n
-              SET {assignments},
-                  updated_at = {next_tick("n.updated_at")}
-             FROM prior
-            WHERE n.id = prior.id
-              AND ({differs})
-        RETURNING n.id, n.account_id, n.updated_at AS occurred_at, {data} AS data
-    ),{logged("number.updated")}
-    SELECT EXISTS (SELECT 1 FROM prior) AS found
-    """
+    """The PATCH statement for these columns (names from UPDATABLE, never a request)."""
+    return updated(
+        "numbers", columns=columns,
+        assignments=", ".join(f"{column} = %({column})s" for column in columns),
+        differs=" OR ".join(f"target.{column} IS DISTINCT FROM %({column})s"
+                            for column in columns),
+        data=" || ".join(change(column) for column in columns),
+        event_type="number.updated",
+    )
 
 
-DELETE = f"""
-    WITH changed AS (
-         DELETE FROM numbers
-               WHERE id = %(id)s
-                 AND account_id = %(account_id)s
-           RETURNING id, account_id, {next_tick()} AS occurred_at,
-                     jsonb_build_object('e164', e164, 'agent_id', agent_id) AS data
-    ),{logged("number.deleted")}
-    SELECT id
-      FROM changed
-"""
+DELETE = deleted("numbers", data="jsonb_build_object('e164', e164, 'agent_id', agent_id)",
+                 event_type="number.deleted")
 
 
 def delete(conn, account_id, number_id, origin):

@@ -4,8 +4,8 @@ import functools
 
 from psycopg import errors
 
-from . import KEY_ACTIVE, keyset_page, next_tick
-from .events import change, logged
+from . import KEY_ACTIVE, keyset_page
+from .events import change, deleted, logged, updated
 
 # What the API shows of a credential: never the sealed value. Timestamps leave
 # PostgreSQL in the contract's RFC 3339 form (sql/004_number_json.sql's rfc3339).
@@ -76,11 +76,11 @@ def page(conn, account_id, *, after, limit, key_hash=None):
 ROTATED = """jsonb_build_object(
         'credentials', 'rotated',
         'credential_keys', jsonb_build_object('from', prior.credential_keys,
-                                              'to', p.credential_keys),
+                                              'to', target.credential_keys),
         'sealing_key_id', jsonb_build_object('from', prior.sealing_key_id,
-                                             'to', p.sealing_key_id),
+                                             'to', target.sealing_key_id),
         'verified_at', jsonb_build_object('from', rfc3339(prior.verified_at),
-                                          'to', rfc3339(p.verified_at)))"""
+                                          'to', rfc3339(target.verified_at)))"""
 
 
 def update(conn, account_id, credential_id, origin, *, label=None, sealed=None):
@@ -100,52 +100,28 @@ def update(conn, account_id, credential_id, origin, *, label=None, sealed=None):
 
 @functools.lru_cache(maxsize=4)
 def _update_sql(label, sealed):
-    """The PATCH statement: `prior` locks the row and reads it as it is once the lock
-    is ours, so the event's `from` is what this change replaced."""
+    """The PATCH statement for a new label, new credentials, or both."""
     assignments, data = [], []
     if label:
         assignments.append("label = %(label)s")
-        data.append(change("label", old="prior", new="p"))
+        data.append(change("label"))
     if sealed:
         assignments.append("sealed_credentials = %(sealed)s,"
                            " credential_keys = %(credential_keys)s,"
                            " sealing_key_id = %(sealing_key_id)s,"
                            " verified_at = %(verified_at)s")
         data.append(ROTATED)
-    # New credentials are a change whatever they are (each sealing differs).
-    differs = "true" if sealed else "p.label IS DISTINCT FROM %(label)s"
-    return f"""
-    WITH prior AS (
-        SELECT id, label, credential_keys, sealing_key_id, verified_at
-          FROM providers
-         WHERE id = %(id)s
-           AND account_id = %(account_id)s
-           FOR UPDATE
-    ), changed AS (
-           UPDATE providers AS p
-              SET {", ".join(assignments)},
-                  updated_at = {next_tick("p.updated_at")}
-             FROM prior
-            WHERE p.id = prior.id
-              AND {differs}
-        RETURNING p.id, p.account_id, p.updated_at AS occurred_at,
-                  {" || ".join(data)} AS data
-    ),{logged("provider.updated")}
-    SELECT EXISTS (SELECT 1 FROM prior) AS found
-    """
+    return updated(
+        "providers", columns=("label", "credential_keys", "sealing_key_id", "verified_at"),
+        assignments=", ".join(assignments),
+        # New credentials are a change whatever they are (each sealing differs).
+        differs="true" if sealed else "target.label IS DISTINCT FROM %(label)s",
+        data=" || ".join(data), event_type="provider.updated",
+    )
 
 
-DELETE = f"""
-    WITH changed AS (
-         DELETE FROM providers
-               WHERE id = %(id)s
-                 AND account_id = %(account_id)s
-           RETURNING id, account_id, {next_tick()} AS occurred_at,
-                     jsonb_build_object('provider', provider, 'label', label) AS data
-    ),{logged("provider.deleted")}
-    SELECT id
-      FROM changed
-"""
+DELETE = deleted("providers", data="jsonb_build_object('provider', provider, 'label', label)",
+                 event_type="provider.deleted")
 
 
 def delete(conn, account_id, credential_id, origin):
