@@ -90,22 +90,35 @@ def test_the_cause_is_logged_with_the_request_id(cluster, served):
 
 
 def freeze(cluster):
-    """SIGSTOP the postmaster, then (now that it forks no more) each of its children."""
+    """SIGSTOP the postmaster, then (now that it forks no more) each of its children,
+    scanning again until every child is seen stopped: a busy machine may show a child
+    late, and one left running would answer queries."""
     parent = cluster.server_pid
     os.kill(parent, signal.SIGSTOP)
-    children = [int(pid) for pid in os.listdir("/proc")
-                if pid.isdigit() and _parent_of(int(pid)) == parent]
-    for pid in children:
-        os.kill(pid, signal.SIGSTOP)
-    return [parent, *children]
+    wait_until(lambda: _stopped(parent))
+    while True:
+        children = {int(pid) for pid in os.listdir("/proc")
+                    if pid.isdigit() and _stat(int(pid))[1] == parent}
+        running = {pid for pid in children if not _stopped(pid)}
+        if not running:
+            return [parent, *children]
+        for pid in running:
+            os.kill(pid, signal.SIGSTOP)
+        wait_until(lambda: all(_stopped(pid) for pid in running if _stat(pid)[0]))
 
 
-def _parent_of(pid):
+def _stat(pid):
+    """(state, parent pid) of a process, or (None, None) once it is gone."""
     try:
         with open(f"/proc/{pid}/stat") as stat:
-            return int(stat.read().rsplit(")", 1)[1].split()[1])
+            state, parent = stat.read().rsplit(")", 1)[1].split()[:2]
+            return state, int(parent)
     except (OSError, IndexError, ValueError):
-        return None
+        return None, None
+
+
+def _stopped(pid):
+    return _stat(pid)[0] in ("T", None)
 
 
 def test_a_frozen_database_answers_500_within_the_deadline_then_recovers(cluster, served):
