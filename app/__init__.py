@@ -4,6 +4,7 @@ from flask import Flask
 
 from . import db, errors, health, logs, openapi
 from .api import telephony
+from .api.hot_reads import HotReads
 from .cli import api_keys_cli, bench_cli, db_cli, sealing_cli
 from .config import Config
 from .proxy import TrustedProxyFix, trusted_networks
@@ -30,6 +31,8 @@ def create_app(config=None):
     app.register_blueprint(health.bp)
     openapi.init_app(app)
     app.register_blueprint(telephony)
+    # The hot reads' ordinary answers skip Flask's per-request machinery (app/api/hot_reads.py).
+    app.wsgi_app = HotReads(app, app.wsgi_app)
     app.wsgi_app = TrustedProxyFix(app.wsgi_app, trusted_networks(config.trusted_proxies))
     for group in (db_cli, api_keys_cli, sealing_cli, bench_cli):
         app.cli.add_command(group)
