@@ -55,11 +55,20 @@ EPOCH = ("1970-01-01T00:00:00.000000Z", "00000000-0000-0000-0000-000000000000")
 
 
 
+class NoReset(asyncpg.Connection):
+    """No reset statement (UNLISTEN, RESET ALL, ...) at each return to the pool: these
+    requests leave no session state behind, and the reset doubled the statements."""
+
+    def get_reset_query(self):
+        return ""
+
+
 @asynccontextmanager
 async def lifespan(app):
     # One pool per worker process, as many connections as the service's worker has.
+    size = int(os.environ.get("PEER_POOL_SIZE", "4"))
     app.state.pool = await asyncpg.create_pool(
-        os.environ["DATABASE_URL"], min_size=4, max_size=4,
+        os.environ["DATABASE_URL"], min_size=size, max_size=size, connection_class=NoReset,
         server_settings={"plan_cache_mode": "force_generic_plan"})
     yield
     await app.state.pool.close()
