@@ -1,8 +1,9 @@
 """The numbers table: phone numbers, each bound to a credential of its account."""
 
 from psycopg import errors, sql
+from psycopg.rows import tuple_row
 
-from . import KEY_ACTIVE, TOUCH_UPDATED_AT, keyset_page
+from . import KEY_ACTIVE, TOUCH_UPDATED_AT, keyset_page_query
 
 # What the API shows of a number: the JSON text PostgreSQL keeps in each row
 # (sql/004_number_json.sql), so reads return it as it is.
@@ -75,11 +76,13 @@ def get(conn, account_id, number_id, key_hash=None):
 def page(conn, account_id, *, filters, after, limit, key_hash=None):
     """The API JSON of up to `limit` numbers of the account matching every filter,
     after `after`; with key_hash, only while that key is active."""
-    rows = keyset_page(
-        conn, "numbers", COLUMNS, account_id=account_id, filters=filters, after=after,
+    query, params = keyset_page_query(
+        "numbers", COLUMNS, account_id=account_id, filters=filters, after=after,
         limit=limit, key_hash=key_hash,
     )
-    return [row["api_json"] for row in rows]
+    # Rows as tuples: a dict per row was a fifth of psycopg's client time for a page.
+    rows = conn.cursor(row_factory=tuple_row).execute(query, params).fetchall()
+    return [api_json for (api_json,) in rows]
 
 
 def update(conn, account_id, number_id, changes):
