@@ -1,7 +1,8 @@
 """The hot reads answer exactly as Flask's views do, whichever path answers them.
 
-app/api/hot_reads.py answers the ordinary 200 of GET /numbers and GET /numbers/{id} for
-a key the process knows; the first request of a key, and every other case, is Flask's.
+app/api/hot_reads.py answers the ordinary 200 of GET /numbers[/{id}] and
+/providers[/{id}] for a key the process knows; the first request of a key, and every
+other case, is Flask's.
 """
 
 import logging
@@ -10,7 +11,7 @@ import pytest
 
 from app import auth
 from app.api import hot_reads
-from support import E164S, NUMBERS, add_number, add_provider, bearer, error
+from support import E164S, NUMBERS, PROVIDERS, add_number, add_provider, bearer, error
 
 
 @pytest.fixture
@@ -19,8 +20,8 @@ def served_by(monkeypatch):
     paths = []
     real = hot_reads.HotReads.serve
 
-    def serve(self, environ, path, read):
-        answer = real(self, environ, path, read)
+    def serve(self, environ, read):
+        answer = real(self, environ, read)
         paths.append("flask" if answer is None else "hot")
         return answer
 
@@ -44,7 +45,8 @@ def test_a_known_keys_reads_are_the_views_own_answers(client, alice, numbers, se
     cursor = client.get(f"{NUMBERS}?limit=2", headers=alice).json["next_cursor"]
     for path in (NUMBERS, f"{NUMBERS}?limit=2", f"{NUMBERS}?limit=2&cursor={cursor}",
                  f"{NUMBERS}?agent_id=agent_1&limit=1", f"{NUMBERS}/{numbers[1]['id']}",
-                 f"{NUMBERS}/{numbers[2]['id'].upper()}"):
+                 f"{NUMBERS}/{numbers[2]['id'].upper()}", PROVIDERS, f"{PROVIDERS}?limit=1",
+                 f"{PROVIDERS}/{numbers[0]['credentials_id']}"):
         auth.KNOWN.clear()  # the key's first request: Flask's
         by_flask = client.get(path, headers=alice)
         by_hot_path = client.get(path, headers=alice)
@@ -83,6 +85,9 @@ def test_what_the_hot_path_does_not_find_is_answered_by_flask(client, alice, bob
         404, "phone number not found")
     assert error(client.get(f"{NUMBERS}?limit=201", headers=alice))[0] == 400
     assert error(client.get(f"{NUMBERS}?limit=1&limit=2", headers=alice))[0] == 400
+    assert error(client.get(f"{PROVIDERS}?agent_id=agent_1", headers=alice))[0] == 400
+    assert error(client.get(f"{PROVIDERS}/{numbers[0]['credentials_id']}", headers=bob)) == (
+        404, "credential not found")
     assert served_by and set(served_by) == {"flask"}
 
 

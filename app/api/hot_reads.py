@@ -1,10 +1,11 @@
-"""The two hot reads, GET /numbers and GET /numbers/{id}, answered beside Flask.
+"""The hot reads, GET /numbers[/{id}] (and /providers[/{id}]), answered beside Flask.
 
 Flask's request context, its routing through the nested blueprints, its hooks and
 werkzeug's request object cost more per read than the read's own work (measured,
-docs/benchmarks.md). This WSGI layer answers the ordinary case of the two hot reads
-itself, with the same code for the answer (app/api/numbers.py), the same key check, the
-same request id and the same log line, and hands everything else to Flask untouched.
+docs/benchmarks.md). This WSGI layer answers the ordinary case of these reads itself,
+with the views' own code for the answer (app/api/numbers.py, providers.py), the same
+key check, the same request id and the same log line, and hands everything else to
+Flask untouched.
 
 It answers only a `200`: a GET with a key this process knows (auth.KNOWN), a query
 string of the list's own parameters with plain values, and one statement, carrying the
@@ -24,11 +25,14 @@ from .. import auth, errors, logs
 from ..db import REQUEST_DEADLINE
 from ..errors import ApiError
 from ..pagination import decode
-from ..queries import numbers
 from ..schemas import UUID_FORM
-from .numbers import list_query, page_json
+from . import PREFIX, numbers, providers
 
-NUMBERS = "/api/v1/telephony/numbers"
+# A collection's path: its list's query schema, cursor kind, page and one-row answers.
+ROUTES = {
+    f"{PREFIX}/numbers": (numbers.list_query, "n", numbers.page_json, numbers.one_json),
+    f"{PREFIX}/providers": (providers.list_query, "p", providers.page_json, providers.one_json),
+}
 # Parameters whose values need no decoding (no %, no +): anything else is Flask's.
 PLAIN_PARAMETER = re.compile(
     r"(limit|cursor|agent_id|credentials_id|provider)=([A-Za-z0-9_-]{1,200})")
@@ -42,21 +46,14 @@ class HotReads:
         self.flask = flask_wsgi_app
 
     def __call__(self, environ, start_response):
-        if environ["REQUEST_METHOD"] == "GET":
-            path = environ.get("PATH_INFO", "")
-            if path == NUMBERS:
-                read = page_reader(environ.get("QUERY_STRING", ""))
-            elif (len(path) == len(NUMBERS) + 37 and path.startswith(NUMBERS + "/")
-                  and UUID_FORM.fullmatch(path, len(NUMBERS) + 1)):
-                read = number_reader(path[len(NUMBERS) + 1:].lower())
-            else:
-                read = None
-            answer = read and self.serve(environ, path, read)
+        read = reader(environ) if environ["REQUEST_METHOD"] == "GET" else None
+        if read is not None:
+            answer = self.serve(environ, read)
             if answer is not None:
                 return answer(environ, start_response)
         return self.flask(environ, start_response)
 
-    def serve(self, environ, path, read):
+    def serve(self, environ, read):
         """A WSGI app answering this request with `read(conn, account_id, key digest)`,
         or None for Flask to answer it."""
         started = time.monotonic()
@@ -86,17 +83,32 @@ class HotReads:
         else:
             if body is None:
                 return None
-            answer = JsonAnswer(body.encode())
+            answer = JsonAnswer(body.encode() if isinstance(body, str) else body)
         answer.headers["X-Request-ID"] = request_id
         self.flask_app.extensions["access_log"](logs.access_line(
-            request_id=request_id, method="GET", path=path, status=answer.status_code,
+            request_id=request_id, method="GET", path=environ["PATH_INFO"],
+            status=answer.status_code,
             started=started, account_id=account_id, remote_addr=environ.get("REMOTE_ADDR"),
         ))
         return answer
 
 
-def page_reader(query_string):
+def reader(environ):
+    """What reads the answer to this GET, `read(conn, account_id, key digest)`; None
+    when the request is Flask's."""
+    path = environ.get("PATH_INFO", "")
+    if path in ROUTES:
+        return page_reader(ROUTES[path], environ.get("QUERY_STRING", ""))
+    collection, _, item = path.rpartition("/")
+    if collection in ROUTES and len(item) == 36 and UUID_FORM.fullmatch(item):
+        one_json = ROUTES[collection][3]
+        return lambda conn, account_id, digest: one_json(conn, account_id, item.lower(), digest)
+    return None
+
+
+def page_reader(route, query_string):
     """What reads the page this query string asks for; None when it is Flask's."""
+    schema, kind, page_json, _ = route
     args = {}
     for parameter in query_string.split("&") if query_string else ():
         plain = PLAIN_PARAMETER.fullmatch(parameter)
@@ -104,16 +116,11 @@ def page_reader(query_string):
             return None
         args[plain[1]] = plain[2]
     try:
-        query = list_query.load(args)
-        decode("n", query.get("cursor"))  # a cursor of another list: Flask's 400
+        query = schema.load(args)
+        decode(kind, query.get("cursor"))  # a cursor of another list: Flask's 400
     except (ValidationError, ApiError):
         return None
     return lambda conn, account_id, digest: page_json(conn, account_id, query, digest)
-
-
-def number_reader(number_id):
-    return lambda conn, account_id, digest: numbers.get(conn, account_id, number_id,
-                                                        key_hash=digest)
 
 
 class JsonAnswer:

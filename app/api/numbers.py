@@ -72,12 +72,12 @@ def list_():
 @bp.get("/<number_id>")
 @auth.checks_key_itself
 def get(number_id):
-    row = numbers.get(db.conn(), g.account_id, uuid_or_404(number_id, NOT_FOUND),
-                      key_hash=auth.unconfirmed_key())
-    auth.confirmed_by(row)
-    if row is None:
+    answer = one_json(db.conn(), g.account_id, uuid_or_404(number_id, NOT_FOUND),
+                      auth.unconfirmed_key())
+    auth.confirmed_by(answer)
+    if answer is None:
         raise NotFound(NOT_FOUND)
-    return json_text_answer(row)
+    return json_text_answer(answer)
 
 
 def page_json(conn, account_id, query, key_hash=None):
@@ -90,6 +90,11 @@ def page_json(conn, account_id, query, key_hash=None):
         return None
     rows, next_cursor = page("n", rows, query["limit"], as_object=orjson.loads)
     return page_json_of(rows, next_cursor)
+
+
+def one_json(conn, account_id, number_id, key_hash=None):
+    """The JSON text of one number of the account (kept in its row), or None."""
+    return numbers.get(conn, account_id, number_id, key_hash=key_hash)
 
 
 def page_json_of(rows, next_cursor):
