@@ -30,9 +30,19 @@ test: $(STAMP) $(NODE_STAMP)
 	$(PYTHON) -m app.localpg check
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
-# Throughput and latency against the stack's ceiling, written to docs/benchmarks.md
-# (needs Debian's wrk; BENCH_SIZES=1000,1000000,10000000 for the full run).
-bench: $(STAMP)
+# The benchmark's peer (bench/peers/) has a virtualenv of its own: its packages are
+# never the service's.
+BENCH_VENV  := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+$(BENCH_STAMP): bench/peers/requirements.txt
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/peers/requirements.txt
+	touch $(BENCH_STAMP)
+
+# Throughput and latency against the stack's ceiling and against the peer, direct and
+# behind nginx, written to docs/benchmarks.md (needs Debian's wrk and nginx;
+# BENCH_SIZES=1000,1000000,10000000 for the full run).
+bench: $(STAMP) $(BENCH_STAMP)
 	$(PYTHON) bench/run.py
 
 # sdk/node/src/openapi.d.ts from the OpenAPI document this checkout serves: run it after
@@ -42,4 +52,4 @@ sdk-node-types: $(STAMP) $(NODE_STAMP)
 		| node $(NODE_SDK)/scripts/generate-types.js -
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache $(NODE_SDK)/node_modules
+	rm -rf $(VENV) $(BENCH_VENV) *.egg-info .pytest_cache $(NODE_SDK)/node_modules

@@ -4,6 +4,7 @@ from flask import Flask
 
 from . import db, docs_page, errors, health, logs, openapi
 from .api import telephony
+from .api.hot_reads import HotReads
 from .carriers import Verifier
 from .cli import api_keys_cli, bench_cli, carriers_cli, db_cli, sealing_cli
 from .config import Config
@@ -33,6 +34,8 @@ def create_app(config=None):
     openapi.init_app(app)
     docs_page.init_app(app)
     app.register_blueprint(telephony)
+    # The hot reads' ordinary answers skip Flask's per-request machinery (app/api/hot_reads.py).
+    app.wsgi_app = HotReads(app, app.wsgi_app)
     app.wsgi_app = TrustedProxyFix(app.wsgi_app, trusted_networks(config.trusted_proxies))
     for group in (db_cli, api_keys_cli, sealing_cli, bench_cli, carriers_cli):
         app.cli.add_command(group)

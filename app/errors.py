@@ -92,12 +92,13 @@ def _http_error(exc):
     return text(exc.code, message, headers)
 
 
-def database_error(exc):
+def database_error(exc, request_id=None):
     # The cause goes to the log, tied to the answer by the request id; never to the client.
     log.error(
         "database error: %s: %s",
         type(exc).__name__,
-        str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        str(exc).strip().splitlines()[0] if str(exc).strip() else "",
+        extra={"request_id": request_id},
     )
     return text(500, "database error")
 
@@ -107,8 +108,8 @@ def _sealing_unavailable(exc):
     return text(503, "encryption service unavailable")
 
 
-def _unexpected(exc):
-    log.exception("unhandled error")
+def unexpected(_exc, request_id=None):
+    log.exception("unhandled error", extra={"request_id": request_id})
     return text(500, "internal server error")
 
 
@@ -117,4 +118,4 @@ def init_app(app):
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(psycopg.Error, database_error)
     app.register_error_handler(SealingUnavailable, _sealing_unavailable)
-    app.register_error_handler(Exception, _unexpected)
+    app.register_error_handler(Exception, unexpected)

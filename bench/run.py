@@ -1,9 +1,11 @@
 """`make bench`: each hot path's throughput and latency, side by side with the stack's
 ceiling (a hello-world Flask route under the same gunicorn.conf.py) and the database's
-floor (pgbench running the list query), at several table sizes.
+floor (pgbench running the list query), at several table sizes; and the two hot reads
+against the peer (bench/peers/: the FastAPI + uvicorn + asyncpg service a user would
+otherwise write), direct and behind nginx, once both are seen to answer the same bytes.
 
 Absolute figures drift on this machine; ratios measured in one run, alternating the
-endpoint with the ceiling, do not. Results go into docs/benchmarks.md between its
+endpoint with the ceiling (or the service with the peer), do not. Results go into docs/benchmarks.md between its
 result markers. BENCH_SIZES (numbers in the table, default 1000,1000000), BENCH_SECONDS
 (per measurement, default 4), BENCH_ROUNDS (default 3) and BENCH_ONLY (workloads, by
 name) tune the run.
@@ -53,6 +55,11 @@ WORKLOADS = [  # (name, wrk script, what it is)
     ("provider", "provider.lua", "register a provider (sealing included)"),
 ]
 ONLY = [w for w in os.environ.get("BENCH_ONLY", "").split(",") if w]  # workloads, by name
+# The peer's own virtualenv (bench/peers/requirements.txt, made by `make bench`).
+PEER_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
+PEER_WORKLOADS = [("list", "list.lua", "list of 50"), ("get", "get.lua", "get one")]
+# Behind nginx (deploy/nginx.conf) the API is /v1/...; direct it is /api/v1/....
+ROUTES = {"direct": "/api/v1", "nginx": "/v1"}
 SERVER_SETTINGS = {
     "shared_preload_libraries": "pg_stat_statements",  # to count round trips
     "shared_buffers": "512MB",
@@ -69,22 +76,75 @@ def free_port():
 def serve(app_path, env, log):
     """gunicorn with the production gunicorn.conf.py on a free port; (process, port)."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{port}", app_path],
-        cwd=ROOT, env={**env, "PORT": str(port)}, stdout=log, stderr=log)
+    return launch([sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
+                    "--bind", f"127.0.0.1:{port}", app_path], port, env, log), port
+
+
+def serve_peer(env, log):
+    """The peer at its best settings (2 workers as the service has, uvloop, httptools,
+    no access log), from its own virtualenv; (process, port)."""
+    port = free_port()
+    return launch([str(PEER_PYTHON), "-m", "uvicorn", "bench.peers.fastapi_app:app",
+                    "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
+                    "--loop", "uvloop", "--http", "httptools", "--no-access-log"],
+                   port, env, log), port
+
+
+def serve_nginx(upstream, workdir, log):
+    """nginx with deploy/nginx.conf in front of `upstream`, on a free port; (process, port).
+
+    Only the ports, the pid file and the rate limit change. The limit is per client
+    address, and wrk is one client asking thousands of times a second: it is raised far
+    above what wrk reaches (so that its bookkeeping is still paid, and nothing is 429).
+    """
+    port = free_port()
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    for old, new in (("listen 80;", f"listen 127.0.0.1:{port};"),
+                     ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream};"),
+                     ("rate=20r/s", "rate=1000000r/s"), ("burst=40", "burst=100000")):
+        assert old in conf, f"deploy/nginx.conf no longer has {old!r}"
+        conf = conf.replace(old, new)
+    conf = re.sub(r"(?m)^pid .*$", f"pid {workdir}/nginx-{port}.pid;", conf)
+    path = Path(workdir) / f"nginx-{port}.conf"
+    path.write_text(conf)
+    return launch(["nginx", "-p", str(workdir), "-c", str(path), "-g", "daemon off;"],
+                   port, os.environ, log), port
+
+
+def launch(command, port, env, log):
+    """A server in a session of its own (its CPU is counted by process group), once its
+    port takes connections."""
+    process = subprocess.Popen(command, cwd=ROOT, env={**env, "PORT": str(port)},
+                               stdout=log, stderr=log, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process, port
+                return process
         except OSError:
+            if process.poll() is not None:
+                break
             time.sleep(0.1)
-    raise SystemExit(f"{app_path} did not start")
+    raise SystemExit(f"{command[0]} ... did not start (see .bench.log)")
 
 
-def wrk(port, script, env, seconds=SECONDS):
-    """One wrk run: its JSON summary, plus requests/s."""
+def cpu_seconds(process):
+    """User and system CPU of every process in the server's process group so far."""
+    ticks = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == process.pid:  # its process group
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(port, script, env, seconds=SECONDS, server=None):
+    """One wrk run: its JSON summary, plus requests/s (and the CPU per request, in us,
+    of `server`'s processes when given)."""
+    before = server and cpu_seconds(server)
     done = subprocess.run(
         ["wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds:g}s", "--latency",
          "-s", str(WRK / script), f"http://127.0.0.1:{port}"],
@@ -92,6 +152,8 @@ def wrk(port, script, env, seconds=SECONDS):
         capture_output=True, text=True, check=True)
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     summary["rps"] = summary["requests"] / summary["seconds"]
+    if server:
+        summary["cpu_us"] = (cpu_seconds(server) - before) / max(summary["requests"], 1) * 1e6
     return summary
 
 
@@ -171,8 +233,9 @@ def machine():
             f"{wrk_version.split()[1] if wrk_version else 'wrk'}")
 
 
-def measure(size, cluster, env, service_port, hello_port, log):
+def measure(size, cluster, env, servers, log):
     """Everything for one table size; returns the report's section as markdown."""
+    service_port, hello_port = servers["service"][1], servers["hello"][1]
     config = Config(database_url=cluster.url())
     started = time.monotonic()
     with db.connect(config) as conn:
@@ -213,6 +276,8 @@ def measure(size, cluster, env, service_port, hello_port, log):
         }
         floor = pgbench(cluster.url(), list_query(conn))
     wrk_env = {"HUB_KEY": key, "HUB_IDS": ",".join(ids), "HUB_CREDENTIALS_ID": credential}
+    same_answers(servers, key, ids)
+    peer_rows = versus_peer(size, servers, wrk_env)
     rows = []
     for name, script, what in WORKLOADS:
         if ONLY and name not in ONLY:
@@ -253,11 +318,85 @@ def measure(size, cluster, env, service_port, hello_port, log):
                      f"| {p99:.2f} | {errors} | {non_2xx - errors} |")
     lines.append(f"| pgbench: the list query alone | {floor[0]:,.0f} tps | "
                  f"{floor[0] / hello_mean:.2f} | mean {floor[1]:.2f} | | | |")
+    lines += ["", "Against the peer (bench/peers/: FastAPI + uvicorn + asyncpg + orjson), in the "
+              "same rounds, alternating; ratios are the service's over the peer's, median of the "
+              "rounds (range); CPU is the servers' own processes per request (us):", "",
+              "| read | via | service req/s | peer req/s | req/s ratio | service p99 ms "
+              "| peer p99 ms | p99 ratio | service CPU | peer CPU |",
+              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines += peer_rows
     lines += ["", "Statements PostgreSQL ran per authenticated read (pg_stat_statements): "
               + ", ".join(f"{k} {v:.2f}" for k, v in trips.items()) + ".", ""]
     for name, plan in plans.items():
         lines += [f"`EXPLAIN ANALYZE` of {name}:", "```", plan, "```", ""]
     return "\n".join(lines)
+
+
+def same_answers(servers, key, ids):
+    """The service and the peer answer the same status, type and bytes for the pages and
+    numbers measured, direct and behind nginx; else the run stops here."""
+    import http.client
+
+    def fetch(port, path):
+        client = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            client.request("GET", path, headers={"Authorization": f"Bearer {key}"})
+            answer = client.getresponse()
+            return answer.status, answer.getheader("Content-Type"), answer.read()
+        finally:
+            client.close()
+
+    first = fetch(servers["service"][1], "/api/v1/telephony/numbers?limit=50")
+    cursor = json.loads(first[2])["next_cursor"]
+    paths = ["/telephony/numbers?limit=50", "/telephony/numbers?limit=3",
+             f"/telephony/numbers?limit=50&cursor={cursor}",
+             *(f"/telephony/numbers/{i}" for i in ids[:5])]
+    for route, prefix in ROUTES.items():
+        suffix = "" if route == "direct" else "_nginx"
+        for path in paths:
+            ours = fetch(servers["service" + suffix][1], prefix + path)
+            theirs = fetch(servers["peer" + suffix][1], prefix + path)
+            if ours != theirs or ours[0] != 200:
+                raise SystemExit(f"the service and the peer answer {path} ({route}) differently:"
+                                 f"\n{ours}\n{theirs}")
+
+
+def versus_peer(size, servers, wrk_env):
+    """The hot reads, service against peer, direct and behind nginx: table rows."""
+    rows = []
+    for name, script, what in PEER_WORKLOADS:
+        if ONLY and name not in ONLY:
+            continue
+        for route, prefix in ROUTES.items():
+            suffix = "" if route == "direct" else "_nginx"
+            env = {**wrk_env, "HUB_PREFIX": prefix}
+            pair = {who: servers[who + suffix] for who in ("service", "peer")}
+            for process, port in pair.values():  # warm-up: plans prepared, pages cached
+                wrk(port, script, env, seconds=1)
+            results = {"service": [], "peer": []}
+            for round_ in range(ROUNDS):
+                order = ("service", "peer") if round_ % 2 == 0 else ("peer", "service")
+                for who in order:
+                    # The CPU counted is the server's own (behind nginx: the app's).
+                    process, port = pair[who]
+                    results[who].append(wrk(port, script, env, server=servers[who][0]))
+            ours, theirs = results["service"], results["peer"]
+            rps = sorted(a["rps"] / b["rps"] for a, b in zip(ours, theirs))
+            p99 = sorted(a["p99_ms"] / b["p99_ms"] for a, b in zip(ours, theirs))
+            median = lambda runs, field: statistics.median(r[field] for r in runs)  # noqa: E731
+            rows.append(
+                f"| {what} | {route} | {median(ours, 'rps'):,.0f} | {median(theirs, 'rps'):,.0f} "
+                f"| {statistics.median(rps):.2f} ({rps[0]:.2f}-{rps[-1]:.2f}) "
+                f"| {median(ours, 'p99_ms'):.1f} | {median(theirs, 'p99_ms'):.1f} "
+                f"| {statistics.median(p99):.2f} ({p99[0]:.2f}-{p99[-1]:.2f}) "
+                f"| {median(ours, 'cpu_us'):,.0f} | {median(theirs, 'cpu_us'):,.0f} |")
+            errors = sum(r["non_2xx"] + r["socket_errors"] for r in ours + theirs)
+            print(f"  {size:>10,} {what:<10} {route:<6} service/peer req/s "
+                  f"{statistics.median(rps):.2f} ({rps[0]:.2f}-{rps[-1]:.2f}), p99 "
+                  f"{statistics.median(p99):.2f}; non-2xx or socket errors: {errors}", flush=True)
+            if errors:
+                raise SystemExit("errors while measuring against the peer: see .bench.log")
+    return rows
 
 
 def write_report(sections, header):
@@ -269,29 +408,39 @@ def write_report(sections, header):
 
 
 def main():
-    for program, package in (("wrk", "wrk"), ("pgbench", "postgresql-contrib")):
+    for program, package in (("wrk", "wrk"), ("pgbench", "postgresql-contrib"), ("nginx", "nginx")):
         if not shutil.which(program):
             sys.exit(f"{program} is missing: apt-get install {package}")
     cluster = localpg.start(server_settings=SERVER_SETTINGS)
     logs = open(ROOT / ".bench.log", "w")
-    servers = []
+    servers, workdir = [], None
     try:
         env = {**os.environ, "DATABASE_URL": cluster.url(),
                "SEALING_PUBLIC_KEY": sealing.keygen()[0]}
         with db.connect(Config(database_url=cluster.url())) as conn:
             migrations.upgrade(conn)
             conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
-        service, service_port = serve("wsgi:app", env, logs)
-        hello, hello_port = serve("bench.hello:app", env, logs)
-        servers += [service, hello]
+        if not PEER_PYTHON.exists():
+            sys.exit("the peer's virtualenv is missing: run `make bench`")
+        workdir = tempfile.mkdtemp(prefix="kataven-bench-")
+        os.chmod(workdir, 0o755)
+        named = {"service": serve("wsgi:app", env, logs),
+                 "hello": serve("bench.hello:app", env, logs),
+                 "peer": serve_peer(env, logs)}
+        for who in ("service", "peer"):
+            named[who + "_nginx"] = serve_nginx(named[who][1], workdir, logs)
+        servers += [process for process, _ in named.values()]
         header = (f"Run {datetime.date.today()} on {machine()}. `make bench` "
                   f"(BENCH_SIZES={','.join(map(str, SIZES))}, {SECONDS:g} s a measurement, "
                   f"{ROUNDS} rounds); gunicorn.conf.py defaults (2 workers x 4 threads); "
+                  f"the peer: uvicorn --workers 2 --loop uvloop --http httptools --no-access-log, "
+                  f"4 asyncpg connections a worker; nginx: deploy/nginx.conf, ports moved and its "
+                  f"per-client rate limit raised out of wrk's reach; "
                   f"wrk -t{WRK_THREADS} -c{CONNECTIONS}; pgbench -c{CONNECTIONS} -j{WRK_THREADS}"
                   " -M prepared.")
         sections = []
         for size in SIZES:
-            sections.append(measure(size, cluster, env, service_port, hello_port, logs))
+            sections.append(measure(size, cluster, env, named, logs))
         write_report(sections, header)
         if not ONLY or "sdk" in ONLY:
             from bench import sdk  # the Python SDK's cost per call, in its own section
@@ -299,10 +448,12 @@ def main():
         print(f"results written to {REPORT.relative_to(ROOT)}")
     finally:
         for server in servers:
-            server.terminate()
+            server.terminate()  # nginx: a fast stop; gunicorn and uvicorn: graceful
             server.wait(timeout=30)
         cluster.stop()
         shutil.rmtree(cluster.base_dir, ignore_errors=True)
+        if workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
         logs.close()
 
 

@@ -63,28 +63,44 @@ def why_not_created(body):
 @auth.checks_key_itself
 def list_():
     query = load_query(list_query)
-    filters = {name: query[name] for name in numbers.FILTERS if name in query}
-    rows = numbers.page(
-        db.conn(), g.account_id, filters=filters,
-        after=decode("n", query.get("cursor")), limit=query["limit"] + 1,
-        key_hash=auth.unconfirmed_key(),
-    )
-    auth.confirmed_by(rows)
-    rows, next_cursor = page("n", rows, query["limit"], as_object=orjson.loads)
-    # Each row is the number's JSON already: the page is them joined.
-    return json_text_answer(
-        f'{{"numbers":[{",".join(rows)}],"next_cursor":{orjson.dumps(next_cursor).decode()}}}')
+    answer = page_json(db.conn(), g.account_id, query, auth.unconfirmed_key())
+    auth.confirmed_by(answer)
+    if answer is None:  # no rows: none to show, or a revoked key (auth.confirm tells)
+        answer = page_json_of([], None)
+    return json_text_answer(answer)
 
 
 @bp.get("/<number_id>")
 @auth.checks_key_itself
 def get(number_id):
-    row = numbers.get(db.conn(), g.account_id, uuid_or_404(number_id, NOT_FOUND),
-                      key_hash=auth.unconfirmed_key())
-    auth.confirmed_by(row)
-    if row is None:
+    answer = one_json(db.conn(), g.account_id, uuid_or_404(number_id, NOT_FOUND),
+                      auth.unconfirmed_key())
+    auth.confirmed_by(answer)
+    if answer is None:
         raise NotFound(NOT_FOUND)
-    return json_text_answer(row)
+    return json_text_answer(answer)
+
+
+def page_json(conn, account_id, query, key_hash=None):
+    """The JSON text of a page of the account's numbers (a loaded ListNumbersQuery);
+    None when no row was found. Shared by the view and app/api/hot_reads.py."""
+    filters = {name: query[name] for name in numbers.FILTERS if name in query}
+    rows = numbers.page(conn, account_id, filters=filters, after=decode("n", query.get("cursor")),
+                        limit=query["limit"] + 1, key_hash=key_hash)
+    if not rows:
+        return None
+    rows, next_cursor = page("n", rows, query["limit"], as_object=orjson.loads)
+    return page_json_of(rows, next_cursor)
+
+
+def one_json(conn, account_id, number_id, key_hash=None):
+    """The JSON text of one number of the account (kept in its row), or None."""
+    return numbers.get(conn, account_id, number_id, key_hash=key_hash)
+
+
+def page_json_of(rows, next_cursor):
+    # Each row is the number's JSON already: the page is them joined.
+    return f'{{"numbers":[{",".join(rows)}],"next_cursor":{orjson.dumps(next_cursor).decode()}}}'
 
 
 @bp.patch("/<number_id>")

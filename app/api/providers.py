@@ -1,10 +1,11 @@
 """/providers: an account's carrier credentials, sealed before they are stored."""
 
+import orjson
 from flask import Blueprint, current_app, g, url_for
 
 from .. import auth, db
 from ..idempotency import idempotent
-from ..answers import created, json_answer, no_content
+from ..answers import created, json_text_answer, no_content
 from ..errors import BadRequest, Conflict, NotFound
 from ..pagination import decode, page
 from ..parsing import check, load_body, load_query
@@ -66,24 +67,39 @@ def create(checked):
 @auth.checks_key_itself
 def list_():
     query = load_query(list_query)
-    rows = providers.page(
-        db.conn(), g.account_id, after=decode("p", query.get("cursor")),
-        limit=query["limit"] + 1, key_hash=auth.unconfirmed_key(),
-    )
-    auth.confirmed_by(rows)
-    rows, next_cursor = page("p", rows, query["limit"])
-    return json_answer({"providers": rows, "next_cursor": next_cursor})
+    answer = page_json(db.conn(), g.account_id, query, auth.unconfirmed_key())
+    auth.confirmed_by(answer)
+    if answer is None:  # no rows: none to show, or a revoked key (auth.confirm tells)
+        answer = orjson.dumps({"providers": [], "next_cursor": None})
+    return json_text_answer(answer)
 
 
 @bp.get("/<credential_id>")
 @auth.checks_key_itself
 def get(credential_id):
-    row = providers.get(db.conn(), g.account_id, uuid_or_404(credential_id, NOT_FOUND),
-                        key_hash=auth.unconfirmed_key())
-    auth.confirmed_by(row)
-    if row is None:
+    answer = one_json(db.conn(), g.account_id, uuid_or_404(credential_id, NOT_FOUND),
+                      auth.unconfirmed_key())
+    auth.confirmed_by(answer)
+    if answer is None:
         raise NotFound(NOT_FOUND)
-    return json_answer(row)
+    return json_text_answer(answer)
+
+
+def page_json(conn, account_id, query, key_hash=None):
+    """The JSON of a page of the account's credentials (a loaded ListProvidersQuery);
+    None when no row was found. Shared by the view and app/api/hot_reads.py."""
+    rows = providers.page(conn, account_id, after=decode("p", query.get("cursor")),
+                          limit=query["limit"] + 1, key_hash=key_hash)
+    if not rows:
+        return None
+    rows, next_cursor = page("p", rows, query["limit"])
+    return orjson.dumps({"providers": rows, "next_cursor": next_cursor})
+
+
+def one_json(conn, account_id, credential_id, key_hash=None):
+    """The JSON of one credential of the account, or None."""
+    row = providers.get(conn, account_id, credential_id, key_hash=key_hash)
+    return row and orjson.dumps(row)
 
 
 @bp.patch("/<credential_id>")

@@ -3,8 +3,9 @@
 import functools
 
 from psycopg import errors
+from psycopg.rows import tuple_row
 
-from . import KEY_ACTIVE, keyset_page
+from . import KEY_ACTIVE, keyset_page_query
 from .events import change, deleted, logged, updated
 
 # What the API shows of a number: the JSON text PostgreSQL keeps in each row
@@ -90,11 +91,13 @@ def get(conn, account_id, number_id, key_hash=None):
 def page(conn, account_id, *, filters, after, limit, key_hash=None):
     """The API JSON of up to `limit` numbers of the account matching every filter,
     after `after`; with key_hash, only while that key is active."""
-    rows = keyset_page(
-        conn, "numbers", COLUMNS, account_id=account_id, filters=filters, after=after,
+    query, params = keyset_page_query(
+        "numbers", COLUMNS, account_id=account_id, filters=filters, after=after,
         limit=limit, key_hash=key_hash,
     )
-    return [row["api_json"] for row in rows]
+    # Rows as tuples: a dict per row was a fifth of psycopg's client time for a page.
+    rows = conn.cursor(row_factory=tuple_row).execute(query, params).fetchall()
+    return [api_json for (api_json,) in rows]
 
 
 def update(conn, account_id, number_id, changes, origin):
