@@ -3,6 +3,8 @@
 
 import os
 import re
+import signal
+import sys
 import time
 
 import click
@@ -177,6 +179,8 @@ def fake_carriers(port, delay_ms):
         click.echo(f"  export {name}={value}")
     click.echo("Any secret is accepted but one starting with 'wrong' (401) or a fault "
                "such as 'fake:500', 'fake:302', 'fake:hang'.")
+    # A background job of a script ignores SIGINT: stop on SIGTERM as on Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         fake.server.serve_forever()
     except KeyboardInterrupt:

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,7 @@ from psycopg import ClientCursor  # noqa: E402
 from app import auth, db, localpg, migrations, sealing  # noqa: E402
 from app.config import Config  # noqa: E402
 from app.queries import api_keys  # noqa: E402
+from app.queries import events as events_sql  # noqa: E402
 from app.queries import numbers as numbers_sql  # noqa: E402
 from app.queries import keyset_page_query  # noqa: E402
 
@@ -53,7 +55,10 @@ WORKLOADS = [  # (name, wrk script, what it is)
     ("register", "register.lua", "register a number"),
     ("pin", "pin.lua", "pin a number to an agent"),
     ("provider", "provider.lua", "register a provider (sealing included)"),
+    ("events", "events.lua", "list events, a page of 50"),
 ]
+# A carrier that answers a credential's check in this long (app/fake_carrier.py).
+CARRIER_DELAY = 0.2
 ONLY = [w for w in os.environ.get("BENCH_ONLY", "").split(",") if w]  # workloads, by name
 # The peer's own virtualenv (bench/peers/requirements.txt, made by `make bench`).
 PEER_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
@@ -141,12 +146,13 @@ def cpu_seconds(process):
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def wrk(port, script, env, seconds=SECONDS, server=None):
+def wrk(port, script, env, seconds=SECONDS, server=None, connections=CONNECTIONS):
     """One wrk run: its JSON summary, plus requests/s (and the CPU per request, in us,
     of `server`'s processes when given)."""
     before = server and cpu_seconds(server)
     done = subprocess.run(
-        ["wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds:g}s", "--latency",
+        ["wrk", f"-t{min(WRK_THREADS, connections)}", f"-c{connections}", f"-d{seconds:g}s",
+         "--latency",
          "-s", str(WRK / script), f"http://127.0.0.1:{port}"],
         env={**os.environ, **env, "WRK_COMMON": str(WRK / "common.lua")},
         capture_output=True, text=True, check=True)
@@ -241,12 +247,17 @@ def measure(size, cluster, env, servers, log):
     with db.connect(config) as conn:
         have = conn.execute("SELECT count(*) AS n FROM numbers WHERE e164 LIKE '+999%'").fetchone()["n"]
     accounts = max(1, min(ACCOUNTS, size // 100))
+    with db.connect(config) as conn:
+        events = conn.execute("SELECT count(*) AS n FROM events").fetchone()["n"]
+    # As many events as numbers: the events list is measured at the same sizes.
     subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "bench", "seed",
-                    "--accounts", str(accounts), "--numbers", str(max(size - have, 0))],
+                    "--accounts", str(accounts), "--numbers", str(max(size - have, 0)),
+                    "--events", str(max(size - events, 0))],
                    cwd=ROOT, env=env, check=True, stdout=log, stderr=log)
     seeded = time.monotonic() - started
     with db.connect(config) as conn:
         conn.execute("VACUUM ANALYZE numbers")
+        conn.execute("VACUUM ANALYZE events")
         # The load left gigabytes of dirty buffers: write them now, not during the first
         # measurements (at ten million numbers the checkpointer took a fifth of the CPU).
         conn.execute("CHECKPOINT")
@@ -268,7 +279,16 @@ def measure(size, cluster, env, servers, log):
             "list with agent_id": explain(conn, *page_query(digest, agent_id="agent_007")),
             "get one": explain(conn, numbers_sql.GET_GUARDED,
                                {"id": ids[0], "account_id": ACCOUNT, "key_hash": digest}),
+            "a page of events": explain(conn, events_sql._page_sql((), False, False),
+                                        {"account_id": ACCOUNT, "limit": 51}),
+            "a page of events since a time": explain(
+                conn, events_sql._page_sql((), True, False),
+                {"account_id": ACCOUNT, "limit": 51, "since": "2026-01-01T00:00:00Z"}),
+            "the events of one object": explain(
+                conn, events_sql._page_sql(("object_id",), False, False),
+                {"account_id": ACCOUNT, "limit": 51, "object_id": busy_object(conn)}),
         }
+        events_total = conn.execute("SELECT count(*) AS n FROM events").fetchone()["n"]
         trips = {
             "list": round_trips(conn, service_port, key, ["/api/v1/telephony/numbers?limit=50"]),
             "get": round_trips(conn, service_port, key,
@@ -304,7 +324,8 @@ def measure(size, cluster, env, servers, log):
               flush=True)
     hello_mean = statistics.median(r[7] for r in rows)
     lines = [
-        f"### {total:,} numbers in the table ({in_account:,} in the benchmarked account)",
+        f"### {total:,} numbers in the table ({in_account:,} in the benchmarked account), "
+        f"{events_total:,} events",
         "",
         f"Seeded in {seeded:.1f} s. Hello-world ceiling: {hello_mean:,.0f} requests/s "
         f"(median of the runs alternating with the endpoints).",
@@ -330,6 +351,69 @@ def measure(size, cluster, env, servers, log):
     for name, plan in plans.items():
         lines += [f"`EXPLAIN ANALYZE` of {name}:", "```", plan, "```", ""]
     return "\n".join(lines)
+
+
+def busy_object(conn):
+    """The benchmarked account's object with the most events."""
+    return conn.execute(
+        "SELECT object_id::text AS id FROM events WHERE account_id = %s"
+        " GROUP BY object_id ORDER BY count(*) DESC LIMIT 1", (ACCOUNT,)).fetchone()["id"]
+
+
+def carrier_check(env, log):
+    """Provider registrations on one worker against a carrier that answers each check in
+    CARRIER_DELAY, while others read the list on the same worker: markdown."""
+    from app.fake_carrier import FakeCarrier
+
+    carrier = FakeCarrier(delay=CARRIER_DELAY).start()
+    worker_env = {**env, "CARRIER_VERIFICATION": "on", "WEB_CONCURRENCY": "1", **carrier.environ()}
+    process, port = serve("wsgi:app", worker_env, log)
+    key = auth.new_key()
+    with db.connect(Config(database_url=env["DATABASE_URL"])) as conn:
+        api_keys.create(conn, key_hash=auth.key_hash(key), kind="account", account_id=ACCOUNT,
+                        label="bench carrier")
+    wrk_env = {"HUB_KEY": key}
+    alone, together = [], []
+    try:
+        wrk(port, "list.lua", wrk_env, seconds=1, connections=8)  # warm-up
+        for _ in range(ROUNDS):
+            alone.append(wrk(port, "list.lua", wrk_env, connections=8, server=process))
+            with ThreadPoolExecutor(2) as both:
+                checks = both.submit(wrk, port, "provider.lua", wrk_env, connections=2)
+                reads = both.submit(wrk, port, "list.lua", wrk_env, connections=8)
+                together.append((checks.result(), reads.result()))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        carrier.stop()
+    registrations = statistics.median(c["rps"] for c, _ in together)
+    ratio = statistics.median(r["rps"] / a["rps"] for (_, r), a in zip(together, alone))
+    p99s = (statistics.median(a["p99_ms"] for a in alone),
+            statistics.median(r["p99_ms"] for _, r in together))
+    errors = sum(c["non_2xx"] for c, _ in together)
+    return "\n".join([
+        "### Checking credentials with a carrier that takes "
+        f"{CARRIER_DELAY * 1000:.0f} ms",
+        "",
+        "One worker (4 threads, 4 pooled connections), `CARRIER_VERIFICATION=on` against "
+        "the fake carriers answering each check in "
+        f"{CARRIER_DELAY * 1000:.0f} ms: two connections registering providers "
+        "without pause, while eight others read the list of 50; then the reads alone. "
+        f"{ROUNDS} rounds, medians.",
+        "",
+        "| measure | value |",
+        "| --- | ---: |",
+        f"| provider registrations a second, one worker | {registrations:.1f} |",
+        f"| reads a second beside them, over reads alone | {ratio:.2f} |",
+        f"| read p99 alone, beside them (ms) | {p99s[0]:.1f}, {p99s[1]:.1f} |",
+        f"| registrations not answered 201 | {errors} |",
+        "",
+        "A check holds a worker thread for the carrier's time but no database connection "
+        "(the request gives its connection back while it waits), so the reads keep all "
+        "four pooled connections; two threads waiting on the carrier leave the other two "
+        "to serve the reads.",
+        "",
+    ])
 
 
 def same_answers(servers, key, ids):
@@ -415,7 +499,9 @@ def main():
     logs = open(ROOT / ".bench.log", "w")
     servers, workdir = [], None
     try:
-        env = {**os.environ, "DATABASE_URL": cluster.url(),
+        # Credentials are stored unchecked, as they cost before the check existed; the
+        # check itself is measured against the fake carriers (carrier_check).
+        env = {**os.environ, "DATABASE_URL": cluster.url(), "CARRIER_VERIFICATION": "off",
                "SEALING_PUBLIC_KEY": sealing.keygen()[0]}
         with db.connect(Config(database_url=cluster.url())) as conn:
             migrations.upgrade(conn)
@@ -441,10 +527,12 @@ def main():
         sections = []
         for size in SIZES:
             sections.append(measure(size, cluster, env, named, logs))
+        if not ONLY or "carrier" in ONLY:
+            sections.append(carrier_check(env, logs))
         write_report(sections, header)
         if not ONLY or "sdk" in ONLY:
             from bench import sdk  # the Python SDK's cost per call, in its own section
-            sdk.report(cluster.url(), service_port)
+            sdk.report(cluster.url(), named["service"][1])
         print(f"results written to {REPORT.relative_to(ROOT)}")
     finally:
         for server in servers:

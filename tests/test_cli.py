@@ -123,3 +123,27 @@ def test_bench_seed_loads_events_listed_newest_first(database_url, sql, client, 
     stamps = [event["occurred_at"] for event in listed]
     assert stamps == sorted(stamps, reverse=True)
     assert listed[0]["data"]["agent_id"]["to"].startswith("agent_")
+
+
+def test_carriers_fake_serves_until_sigterm(database_url):
+    import signal
+    import socket
+
+    from cli import start_flask
+    from server import free_port, wait_until
+
+    port = free_port()
+    fake = start_flask("carriers", "fake", "--port", str(port), database_url=database_url)
+
+    def listening():
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", port)) == 0
+
+    try:
+        wait_until(listening)
+        out = fake.stdout.readline() + fake.stdout.readline()
+        assert f"export TWILIO_API_URL=http://127.0.0.1:{port}" in out
+        fake.send_signal(signal.SIGTERM)  # what a script's background job gets
+        assert fake.wait(timeout=10) == 0
+    finally:
+        fake.kill()
