@@ -152,13 +152,11 @@ def hashed(body):
 
 
 def wait_for_lock_waiters(sql, n):
-    import time
+    from server import wait_until
 
-    deadline = time.monotonic() + 10
-    while sql.execute("""SELECT count(*) AS n FROM pg_stat_activity
-                          WHERE wait_event_type = 'Lock'""").fetchone()["n"] < n:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    wait_until(lambda: sql.execute("""SELECT count(*) AS n FROM pg_stat_activity
+                                       WHERE wait_event_type = 'Lock'""").fetchone()["n"] >= n,
+               timeout=10, every=0.01)
 
 
 def test_concurrent_retries_with_one_key_make_exactly_one_row(make_app, make_key, sql):
