@@ -38,6 +38,24 @@ def gunicorn(database_url, sealing_keys, fake, tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture
+def checking(database_url, sealing_keys, tmp_path):
+    """checking(**env): a gunicorn of one worker that checks credentials, with this
+    test's own environment (carrier URLs, pool size); stopped after the test."""
+    started = []
+
+    def start(**env):
+        server = Gunicorn(tmp_path / f"out-{len(started)}.log", DATABASE_URL=database_url,
+                          SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="1",
+                          CARRIER_VERIFICATION="on", **env).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
 @pytest.fixture(autouse=True)
 def fresh_fake(fake):
     fake.rearm()
@@ -147,16 +165,9 @@ def test_a_carrier_that_never_answers_is_502_within_the_limit(gunicorn, make_key
     assert stored(sql) == 0
 
 
-def test_a_carrier_that_cannot_be_reached_is_502(database_url, sealing_keys, make_key, sql,
-                                                  tmp_path):
-    closed = f"http://127.0.0.1:{free_port()}"
-    server = Gunicorn(tmp_path / "out.log", DATABASE_URL=database_url,
-                      SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="1",
-                      CARRIER_VERIFICATION="on", PLIVO_API_URL=closed).start()
-    try:
-        status, _, text = create(server, make_key("alice"), "plivo", PLIVO)
-    finally:
-        server.stop()
+def test_a_carrier_that_cannot_be_reached_is_502(checking, make_key, sql):
+    server = checking(PLIVO_API_URL=f"http://127.0.0.1:{free_port()}")
+    status, _, text = create(server, make_key("alice"), "plivo", PLIVO)
     assert (status, text) == (
         502, "could not verify credentials with plivo: could not connect; try again")
     assert stored(sql) == 0
@@ -247,14 +258,10 @@ def test_no_credential_field_reaches_the_log(gunicorn, make_key):
     assert all(line.get("request_id") for line in checks)
 
 
-def test_a_slow_carrier_holds_no_database_connection(database_url, sealing_keys, fake,
-                                                     make_key, tmp_path):
+def test_a_slow_carrier_holds_no_database_connection(checking, fake, make_key):
     # One worker, four threads, ONE pooled connection: were the waiting check holding
     # it, every read below would wait out the pool's timeout and answer 500.
-    server = Gunicorn(tmp_path / "out.log", DATABASE_URL=database_url,
-                      SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="1",
-                      GUNICORN_THREADS="4", DATABASE_POOL_SIZE="1",
-                      CARRIER_VERIFICATION="on", **fake.environ()).start()
+    server = checking(GUNICORN_THREADS="4", DATABASE_POOL_SIZE="1", **fake.environ())
     key = make_key("alice")
     answers = []
     slow = threading.Thread(target=lambda: answers.append(
@@ -272,7 +279,6 @@ def test_a_slow_carrier_holds_no_database_connection(database_url, sealing_keys,
         assert answers and answers[0][0] == 502
     finally:
         fake.release()
-        server.stop()
 
 
 @pytest.mark.parametrize("provider, credentials, message", [
@@ -345,18 +351,14 @@ class Trickle:
     (b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", 0.5),      # the head trickles in
     (b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n", 0),     # the body never comes
 ])
-def test_the_whole_check_is_bounded_by_5_seconds(database_url, sealing_keys, make_key,
-                                                  tmp_path, sql, answer, pace):
+def test_the_whole_check_is_bounded_by_5_seconds(checking, make_key, sql, answer, pace):
     carrier = Trickle(answer, pace)
-    server = Gunicorn(tmp_path / "out.log", DATABASE_URL=database_url,
-                      SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="1",
-                      CARRIER_VERIFICATION="on", VOBIZ_API_URL=carrier.url).start()
+    server = checking(VOBIZ_API_URL=carrier.url)
     try:
         started = time.monotonic()
         status, _, text = create(server, make_key("alice"), "vobiz", VOBIZ)
         elapsed = time.monotonic() - started
     finally:
-        server.stop()
         carrier.stop()
     assert (status, text) == (
         502, "could not verify credentials with vobiz: no answer within 5 seconds; try again")
