@@ -24,10 +24,10 @@ $(NODE_STAMP): $(NODE_SDK)/package.json $(NODE_SDK)/package-lock.json
 # Serve on http://127.0.0.1:$${PORT:-8000}: a local PostgreSQL in .localdb unless
 # DATABASE_URL is set.
 run: $(STAMP)
-	$(PYTHON) -m app.devserver
+	$(PYTHON) -m devtools.devserver
 
 test: $(STAMP) $(NODE_STAMP)
-	$(PYTHON) -m app.localpg check
+	$(PYTHON) -m devtools.localpg check
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 # The benchmark's peer (bench/peers/) has a virtualenv of its own: its packages are
@@ -48,7 +48,7 @@ bench: $(STAMP) $(BENCH_STAMP)
 # sdk/node/src/openapi.d.ts from the OpenAPI document this checkout serves: run it after
 # changing the document (a test fails until the committed types match the served ones).
 sdk-node-types: $(STAMP) $(NODE_STAMP)
-	$(PYTHON) -c 'import json, sys; from app.openapi import build; json.dump(build(), sys.stdout)' \
+	$(PYTHON) -c 'import sys; from wsgi import app; sys.stdout.write(app.extensions["openapi"])' \
 		| node $(NODE_SDK)/scripts/generate-types.js -
 
 clean:

@@ -18,7 +18,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY", min(os.cpu_count() or 2, 8)))
 # against sync workers, more processes with fewer threads, a thread per connection and
 # a one-thread worker: each cost more per request, or held fewer requests at once than
 # the contract's graceful stop and outage bounds need (docs/benchmarks.md).
-worker_class = "app.worker.GracefulThreadWorker"
+worker_class = "app.process.worker.GracefulThreadWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
 # One pooled connection per thread, so no thread waits for another's connection:

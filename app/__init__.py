@@ -2,13 +2,15 @@
 
 from flask import Flask
 
-from . import db, docs_page, errors, health, logs, openapi
-from .api import telephony
-from .api.hot_reads import HotReads
-from .carriers import Verifier
-from .cli import api_keys_cli, bench_cli, carriers_cli, db_cli, sealing_cli
+from . import commands
+from .api import docs_page, health, openapi, telephony
+from .api.operations import operations
+from .carriers.check import Verifier
 from .config import Config
-from .proxy import TrustedProxyFix, trusted_networks
+from .process.pool import Database
+from .request import answers, db, logs
+from .request.fast_path import FastPath
+from .request.proxy import TrustedProxyFix, trusted_networks
 from .sealing import Sealer
 
 MAX_BODY = 64 * 1024
@@ -27,16 +29,17 @@ def create_app(config=None):
     app.url_map.merge_slashes = False
     app.extensions["sealer"] = Sealer(config.sealing_public_key)
     app.extensions["carriers"] = Verifier(config)
-    db.init_app(app, config)
+    db.init_app(app, Database(config))
     logs.init_app(app)
-    errors.init_app(app)
+    answers.init_app(app)
     app.register_blueprint(health.bp)
-    openapi.init_app(app)
     docs_page.init_app(app)
     app.register_blueprint(telephony)
-    # The hot reads' ordinary answers skip Flask's per-request machinery (app/api/hot_reads.py).
-    app.wsgi_app = HotReads(app, app.wsgi_app)
+    openapi.init_app(app)  # after every route: the document is made from them
+    # The hot reads' ordinary answers skip Flask's per-request machinery (fast_path.py).
+    fast = [(path, declaration.fast) for path, method, declaration in operations(app)
+            if method == "get" and declaration.fast is not None]
+    app.wsgi_app = FastPath(app, app.wsgi_app, fast)
     app.wsgi_app = TrustedProxyFix(app.wsgi_app, trusted_networks(config.trusted_proxies))
-    for group in (db_cli, api_keys_cli, sealing_cli, bench_cli, carriers_cli):
-        app.cli.add_command(group)
+    commands.init_app(app)
     return app

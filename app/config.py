@@ -3,12 +3,10 @@
 import os
 from dataclasses import dataclass, field
 
-# The carriers' public APIs, and the variable that moves each (a test's fake carrier).
-CARRIER_URLS = {
-    "twilio": "https://api.twilio.com",
-    "plivo": "https://api.plivo.com",
-    "vobiz": "https://api.vobiz.ai",
-}
+from .carriers import CARRIERS
+
+# The carriers' public APIs; `<NAME>_API_URL` moves each (to a test's fake carrier, say).
+CARRIER_URLS = {name: carrier.API_URL for name, carrier in CARRIERS.items()}
 SWITCH = {"on": True, "off": False}
 
 
@@ -29,7 +27,7 @@ class Config:
     statement_timeout_ms: int = 2000
     # Peers whose X-Forwarded-For/-Proto are believed (gunicorn reads the same variable).
     trusted_proxies: str = "127.0.0.1,::1"
-    # Ask the carrier whether credentials work before sealing them (app/carriers.py).
+    # Ask the carrier whether credentials work before sealing them (app/carriers/check.py).
     carrier_verification: bool = True
     # The carriers' API base URLs: configuration only, never taken from a request.
     carrier_urls: dict = field(default_factory=lambda: dict(CARRIER_URLS))

@@ -31,12 +31,15 @@ sys.path.insert(0, str(ROOT))
 
 from psycopg import ClientCursor  # noqa: E402
 
-from app import auth, db, localpg, migrations, sealing  # noqa: E402
+from app import sealing  # noqa: E402
+from app.commands import migrations  # noqa: E402
 from app.config import Config  # noqa: E402
+from app.keys import key_hash, new_key  # noqa: E402
+from app.process import pool as db  # noqa: E402
+from devtools import localpg  # noqa: E402
 from app.queries import api_keys  # noqa: E402
 from app.queries import events as events_sql  # noqa: E402
 from app.queries import numbers as numbers_sql  # noqa: E402
-from app.queries import keyset_page_query  # noqa: E402
 
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,1000000").split(",")]
 SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
@@ -177,10 +180,37 @@ def pgbench(url, query):
     return tps, latency
 
 
-def page_query(key_hash=None, **filters):
+class Recorder:
+    """Stands in for a connection, to learn the statement a query function runs."""
+
+    def __init__(self):
+        self.statement = None
+
+    def execute(self, query, params=None):
+        self.statement = (query, params)
+        return self
+
+    def cursor(self, **_options):
+        return self
+
+    def fetchone(self):
+        return None
+
+    def fetchall(self):
+        return []
+
+
+def statement(function, *args, **kwargs):
+    """(query, params) that `function(conn, *args, **kwargs)` of app/queries runs."""
+    recorder = Recorder()
+    function(recorder, *args, **kwargs)
+    return recorder.statement
+
+
+def page_query(digest=None, **filters):
     """(query, params) the service runs for a first page of 50 (51 rows)."""
-    return keyset_page_query("numbers", numbers_sql.COLUMNS, account_id=ACCOUNT,
-                             filters=filters, after=None, limit=51, key_hash=key_hash)
+    return statement(numbers_sql.page, ACCOUNT, filters=filters, after=None, limit=51,
+                     key_hash=digest)
 
 
 def list_query(conn, **filters):
@@ -250,7 +280,7 @@ def measure(size, cluster, env, servers, log):
     with db.connect(config) as conn:
         events = conn.execute("SELECT count(*) AS n FROM events").fetchone()["n"]
     # As many events as numbers: the events list is measured at the same sizes.
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "bench", "seed",
+    subprocess.run([sys.executable, "-m", "devtools.seed",
                     "--accounts", str(accounts), "--numbers", str(max(size - have, 0)),
                     "--events", str(max(size - events, 0))],
                    cwd=ROOT, env=env, check=True, stdout=log, stderr=log)
@@ -261,8 +291,8 @@ def measure(size, cluster, env, servers, log):
         # The load left gigabytes of dirty buffers: write them now, not during the first
         # measurements (at ten million numbers the checkpointer took a fifth of the CPU).
         conn.execute("CHECKPOINT")
-        key = auth.new_key()
-        api_keys.create(conn, key_hash=auth.key_hash(key), kind="account", account_id=ACCOUNT,
+        key = new_key()
+        api_keys.create(conn, key_hash=key_hash(key), kind="account", account_id=ACCOUNT,
                         label="bench")
         ids = [r["id"] for r in conn.execute(
             "SELECT id::text AS id FROM numbers WHERE account_id = %s ORDER BY created_at LIMIT 500",
@@ -273,19 +303,19 @@ def measure(size, cluster, env, servers, log):
         total = conn.execute("SELECT count(*) AS n FROM numbers").fetchone()["n"]
         in_account = conn.execute("SELECT count(*) AS n FROM numbers WHERE account_id = %s",
                                   (ACCOUNT,)).fetchone()["n"]
-        digest = auth.key_hash(key)
+        digest = key_hash(key)
         plans = {  # as a known key reads: the key's check rides in the statement
             "list": explain(conn, *page_query(digest)),
             "list with agent_id": explain(conn, *page_query(digest, agent_id="agent_007")),
-            "get one": explain(conn, numbers_sql.GET_GUARDED,
-                               {"id": ids[0], "account_id": ACCOUNT, "key_hash": digest}),
-            "a page of events": explain(conn, events_sql._page_sql((), False, False),
+            "get one": explain(conn, *statement(numbers_sql.get, ACCOUNT, ids[0],
+                                                key_hash=digest)),
+            "a page of events": explain(conn, events_sql.page_sql((), False, False),
                                         {"account_id": ACCOUNT, "limit": 51}),
             "a page of events since a time": explain(
-                conn, events_sql._page_sql((), True, False),
+                conn, events_sql.page_sql((), True, False),
                 {"account_id": ACCOUNT, "limit": 51, "since": "2026-01-01T00:00:00Z"}),
             "the events of one object": explain(
-                conn, events_sql._page_sql(("object_id",), False, False),
+                conn, events_sql.page_sql(("object_id",), False, False),
                 {"account_id": ACCOUNT, "limit": 51, "object_id": busy_object(conn)}),
         }
         events_total = conn.execute("SELECT count(*) AS n FROM events").fetchone()["n"]
@@ -363,14 +393,14 @@ def busy_object(conn):
 def carrier_check(env, log):
     """Provider registrations on one worker against a carrier that answers each check in
     CARRIER_DELAY, while others read the list on the same worker: markdown."""
-    from app.fake_carrier import FakeCarrier
+    from devtools.fake_carrier import FakeCarrier
 
     carrier = FakeCarrier(delay=CARRIER_DELAY).start()
     worker_env = {**env, "CARRIER_VERIFICATION": "on", "WEB_CONCURRENCY": "1", **carrier.environ()}
     process, port = serve("wsgi:app", worker_env, log)
-    key = auth.new_key()
+    key = new_key()
     with db.connect(Config(database_url=env["DATABASE_URL"])) as conn:
-        api_keys.create(conn, key_hash=auth.key_hash(key), kind="account", account_id=ACCOUNT,
+        api_keys.create(conn, key_hash=key_hash(key), kind="account", account_id=ACCOUNT,
                         label="bench carrier")
     wrk_env = {"HUB_KEY": key}
     alone, together = [], []

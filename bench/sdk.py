@@ -24,8 +24,12 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from app import auth, db, localpg, migrations, sealing  # noqa: E402
+from app import sealing  # noqa: E402
+from app.commands import migrations  # noqa: E402
 from app.config import Config  # noqa: E402
+from app.keys import key_hash, new_key  # noqa: E402
+from app.process import pool as db  # noqa: E402
+from devtools import localpg  # noqa: E402
 from app.queries import api_keys  # noqa: E402
 from bench.run import serve  # noqa: E402
 from kataven import Kataven, __version__  # noqa: E402
@@ -116,9 +120,9 @@ def report(database_url, port):
     """Measure against the service on `port` with a key, a credential and a number of
     its own (removed afterwards); write the results; return them."""
     base_url = f"http://127.0.0.1:{port}/api/v1"
-    key = auth.new_key()
+    key = new_key()
     with db.connect(Config(database_url=database_url)) as conn:
-        api_keys.create(conn, key_hash=auth.key_hash(key), kind="account", account_id=ACCOUNT,
+        api_keys.create(conn, key_hash=key_hash(key), kind="account", account_id=ACCOUNT,
                         label="bench sdk")
     with Kataven(api_key=key, base_url=base_url) as client:
         cred = client.telephony.providers.create(

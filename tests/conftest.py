@@ -4,8 +4,11 @@ import os
 
 import pytest
 
-from app import create_app, db, localpg, migrations, sealing
-from app.auth import key_hash, new_key
+from app import create_app, sealing
+from app.commands import migrations
+from app.process import pool as db
+from devtools import localpg
+from app.keys import key_hash, new_key
 from app.config import Config
 from app.queries import api_keys
 from support import bearer

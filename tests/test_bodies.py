@@ -142,7 +142,7 @@ class SlowUpload(io.BytesIO):
 def test_a_slow_upload_does_not_use_up_the_database_deadline(app, make_key, monkeypatch):
     from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-    from app import db
+    from app.request import db
 
     monkeypatch.setattr(db, "REQUEST_DEADLINE", 0.3)
     data = json.dumps(VALID).encode()

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from app.fake_carrier import FakeCarrier
+from devtools.fake_carrier import FakeCarrier
 from server import Gunicorn, free_port, wait_until
 from support import PROVIDERS, bearer
 
@@ -252,7 +252,7 @@ def test_no_credential_field_reaches_the_log(gunicorn, make_key):
     for secret in (SID, TWILIO["auth_token"], PLIVO["auth_id"], "wrong-plivo-token",
                    VOBIZ["auth_id"], KEY_SID, key):
         assert secret not in log
-    checks = [line for line in gunicorn.log_lines() if line.get("logger") == "app.carriers"]
+    checks = [line for line in gunicorn.log_lines() if line.get("logger") == "app.carriers.check"]
     assert any("twilio answered 200" in line["message"] for line in checks)
     assert any("vobiz answered 500" in line["message"] for line in checks)
     assert all(line.get("request_id") for line in checks)

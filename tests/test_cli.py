@@ -4,7 +4,7 @@ import json
 import re
 
 from app import sealing
-from cli import flask
+from cli import devtool, flask
 from support import PROVIDERS, TWILIO, add_provider, bearer
 
 
@@ -84,13 +84,13 @@ def test_sealing_open_refuses_without_the_right_private_key(database_url, client
     assert TWILIO["auth_token"] not in other.stdout + other.stderr
 
 
-def test_bench_seed_loads_accounts_credentials_and_numbers(database_url, sql, client, make_key):
+def test_the_seeder_loads_accounts_credentials_and_numbers(database_url, sql, client, make_key):
     indexes = lambda: sorted(r["indexname"] for r in sql.execute(  # noqa: E731
         "SELECT indexname FROM pg_indexes WHERE tablename = 'numbers'"))
     before = indexes()
-    done = flask("bench", "seed", "--accounts", "3", "--numbers", "50", database_url=database_url)
+    done = devtool("seed", "--accounts", "3", "--numbers", "50", database_url=database_url)
     assert "seeded 3 accounts, 50 numbers and 0 events" in done.stderr
-    flask("bench", "seed", "--accounts", "3", "--numbers", "10", database_url=database_url)
+    devtool("seed", "--accounts", "3", "--numbers", "10", database_url=database_url)
     counts = sql.execute("""
         SELECT (SELECT count(*) FROM providers) AS providers,
                (SELECT count(*) FROM numbers) AS numbers,
@@ -106,15 +106,15 @@ def test_bench_seed_loads_accounts_credentials_and_numbers(database_url, sql, cl
     assert client.delete(f"{PROVIDERS}/{credential}", headers=bearer(key)).status_code == 409
 
 
-def test_bench_seed_loads_events_listed_newest_first(database_url, sql, client, make_key):
+def test_the_seeder_loads_events_listed_newest_first(database_url, sql, client, make_key):
     indexes = lambda: sorted(r["indexname"] for r in sql.execute(  # noqa: E731
         "SELECT indexname FROM pg_indexes WHERE tablename = 'events'"))
     before = indexes()
-    done = flask("bench", "seed", "--accounts", "2", "--numbers", "0", "--events", "30",
-                 database_url=database_url)
+    done = devtool("seed", "--accounts", "2", "--numbers", "0", "--events", "30",
+                   database_url=database_url)
     assert "seeded 2 accounts, 0 numbers and 30 events" in done.stderr
-    flask("bench", "seed", "--accounts", "2", "--numbers", "0", "--events", "10",
-          database_url=database_url)
+    devtool("seed", "--accounts", "2", "--numbers", "0", "--events", "10",
+            database_url=database_url)
     assert sql.execute("SELECT count(*) AS n FROM events").fetchone() == {"n": 40}
     assert indexes() == before
     listed = client.get("/api/v1/telephony/events?limit=200",
@@ -125,15 +125,15 @@ def test_bench_seed_loads_events_listed_newest_first(database_url, sql, client, 
     assert listed[0]["data"]["agent_id"]["to"].startswith("agent_")
 
 
-def test_carriers_fake_serves_until_sigterm(database_url):
+def test_the_fake_carriers_serve_until_sigterm():
     import signal
     import socket
 
-    from cli import start_flask
+    from cli import start_devtool
     from server import free_port, wait_until
 
     port = free_port()
-    fake = start_flask("carriers", "fake", "--port", str(port), database_url=database_url)
+    fake = start_devtool("fake_carrier", "--port", str(port))
 
     def listening():
         with socket.socket() as probe:
@@ -141,9 +141,16 @@ def test_carriers_fake_serves_until_sigterm(database_url):
 
     try:
         wait_until(listening)
-        out = fake.stdout.readline() + fake.stdout.readline()
-        assert f"export TWILIO_API_URL=http://127.0.0.1:{port}" in out
+        out = "".join(fake.stdout.readline() for _ in range(4))
+        for name in ("TWILIO", "PLIVO", "VOBIZ"):
+            assert f"export {name}_API_URL=http://127.0.0.1:{port}" in out
         fake.send_signal(signal.SIGTERM)  # what a script's background job gets
         assert fake.wait(timeout=10) == 0
     finally:
         fake.kill()
+
+
+def test_production_commands_offer_no_development_tool(database_url):
+    listed = flask("--help", database_url=database_url).stdout
+    assert {"db", "api-keys", "sealing"} <= set(re.findall(r"^  (\S+)", listed, re.M))
+    assert "bench" not in listed and "carriers" not in listed and "seed" not in listed

@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-from app import docs_page
+from app.api import docs_page
 
 PAGE = "/api/v1/docs"
 

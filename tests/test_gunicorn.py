@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from app import db
+from app.process import pool as db
 from app.config import Config
 from server import ROOT, Gunicorn, procfile, wait_until
 from support import NUMBERS, PROVIDERS, TWILIO, bearer

@@ -7,7 +7,7 @@ import json
 import psycopg
 import pytest
 
-from app import auth
+from app.request import auth
 from support import NUMBERS, PROVIDERS, TWILIO, bearer, error
 
 

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from app import localpg
+from devtools import localpg
 
 
 def fallback_for(checkout):

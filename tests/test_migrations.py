@@ -3,7 +3,8 @@
 import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from app import db, migrations
+from app.commands import migrations
+from app.process import pool as db
 from app.config import Config
 from cli import flask, start_flask
 

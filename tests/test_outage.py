@@ -9,8 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from app import db, localpg, migrations
-from app.auth import key_hash, new_key
+from app.commands import migrations
+from app.process import pool as db
+from devtools import localpg
+from app.keys import key_hash, new_key
 from app.config import Config
 from app.queries import api_keys
 from server import Gunicorn, wait_until

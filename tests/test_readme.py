@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from app.devserver import banner
+from devtools.devserver import banner
 from server import ROOT, Gunicorn
 
 README = ROOT / "README.md"

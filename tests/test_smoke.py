@@ -30,7 +30,7 @@ def test_smoke_passes_against_the_service_and_removes_what_it_made(gunicorn, mak
 
 def test_smoke_takes_real_credentials_where_the_service_checks_them(database_url, sealing_keys,
                                                                    make_key, tmp_path):
-    from app.fake_carrier import FakeCarrier
+    from devtools.fake_carrier import FakeCarrier
 
     carrier = FakeCarrier().start()
     server = Gunicorn(tmp_path / "out.log", DATABASE_URL=database_url,

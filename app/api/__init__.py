@@ -1,9 +1,10 @@
-"""The telephony API: every route under /api/v1/telephony needs an API key."""
+"""The endpoints: under /api/v1/telephony one blueprint per resource, each route needing an
+API key; and the service's own (health, the OpenAPI document, the docs page)."""
 
 from flask import Blueprint
 
-from .. import auth
-from ..parsing import read_body_first
+from ..request import auth
+from ..request.parsing import read_body_first
 from . import events, numbers, providers
 
 PREFIX = "/api/v1/telephony"

@@ -2,12 +2,13 @@
 
 from flask import Blueprint, g
 
-from .. import db
-from ..answers import json_answer
-from ..pagination import decode, page
-from ..parsing import load_query
 from ..queries import events
-from ..schemas import ListEventsQuery
+from ..request import db
+from ..request.answers import json_answer
+from ..request.pagination import decode, page
+from ..request.parsing import load_query
+from .operations import operation
+from .schemas import EventList, ListEventsQuery
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 list_query = ListEventsQuery()
@@ -43,6 +44,8 @@ def position(row):
 
 
 @bp.get("")
+@operation("listEvents", "List the account's events, newest first", query=ListEventsQuery,
+           answer=EventList)
 def list_():
     query = load_query(list_query)
     rows = events.page(

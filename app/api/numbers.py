@@ -3,31 +3,42 @@
 import orjson
 from flask import Blueprint, g, url_for
 
-from .. import auth, db
-from ..answers import json_text_answer, no_content
 from ..errors import BadRequest, NotFound, invalid_body
-from ..idempotency import idempotent
-from ..pagination import decode, page
-from ..parsing import load_body, load_query
 from ..queries import numbers, providers
-from ..schemas import CreateNumberRequest, ListNumbersQuery, UpdateNumberRequest
+from ..request import auth, db
+from ..request.answers import json_text_answer, no_content
+from ..request.parsing import load_body
 from .ids import uuid_or_404
+from .operations import operation
+from .reads import One, Page
+from .schemas import (
+    CreateNumberRequest, ListNumbersQuery, NumberList, PhoneNumber, UpdateNumberRequest,
+)
 
 bp = Blueprint("numbers", __name__, url_prefix="/numbers")
 NOT_FOUND = "phone number not found"
 create_request = CreateNumberRequest()
 update_request = UpdateNumberRequest()
-list_query = ListNumbersQuery()
+
+
+def page_json(rows, next_cursor):
+    # Each row is the number's JSON already (kept in its row): the page is them joined.
+    return (f'{{"numbers":[{",".join(rows)}],"next_cursor":'
+            f'{orjson.dumps(next_cursor).decode()}}}').encode()
+
+
+PAGE = Page("n", ListNumbersQuery(), numbers.page, page_json, orjson.loads)
+ONE = One(numbers.get, NOT_FOUND)
 
 
 @bp.post("")
-@idempotent
-@auth.checks_key_itself
+@operation("createNumber", "Register a phone number", status=201, body=CreateNumberRequest,
+           answer=PhoneNumber, errors=(409, 413, 422), idempotent=True, checks_key=True)
 def create():
     body = load_body(create_request)
     try:
-        row = numbers.create(
-            db.conn(),
+        row = auth.checked(
+            numbers.create,
             account_id=g.account_id,
             e164=body["e164"],
             credentials_id=body["credentials_id"],
@@ -36,9 +47,7 @@ def create():
             inbound_enabled=body["inbound_enabled"],
             outbound_enabled=body["outbound_enabled"],
             origin=auth.origin(),
-            key_hash=auth.unconfirmed_key(),
         )
-        auth.confirmed_by(row)
     except numbers.Duplicate:
         raise BadRequest(f"duplicate number: {body['e164']} is already registered") from None
     except numbers.NoCredential:
@@ -48,7 +57,7 @@ def create():
     if row is None:
         raise why_not_created(body)
     return json_text_answer(row["api_json"], 201,
-                            {"Location": url_for(".get", number_id=row["id"])})
+                            {"Location": url_for(".get", id=row["id"])})
 
 
 def why_not_created(body):
@@ -60,61 +69,33 @@ def why_not_created(body):
 
 
 @bp.get("")
-@auth.checks_key_itself
+@operation("listNumbers", "List phone numbers", query=ListNumbersQuery, answer=NumberList,
+           fast=PAGE, checks_key=True)
 def list_():
-    query = load_query(list_query)
-    answer = page_json(db.conn(), g.account_id, query, auth.unconfirmed_key())
-    auth.confirmed_by(answer)
-    if answer is None:  # no rows: none to show, or a revoked key (auth.confirm tells)
-        answer = page_json_of([], None)
-    return json_text_answer(answer)
+    return PAGE.answer()
 
 
-@bp.get("/<number_id>")
-@auth.checks_key_itself
-def get(number_id):
-    answer = one_json(db.conn(), g.account_id, uuid_or_404(number_id, NOT_FOUND),
-                      auth.unconfirmed_key())
-    auth.confirmed_by(answer)
-    if answer is None:
-        raise NotFound(NOT_FOUND)
-    return json_text_answer(answer)
+@bp.get("/<id>")
+@operation("getNumber", "Get a phone number", answer=PhoneNumber, errors=(404,), fast=ONE,
+           checks_key=True)
+def get(id):
+    return ONE.answer(id)
 
 
-def page_json(conn, account_id, query, key_hash=None):
-    """The JSON text of a page of the account's numbers (a loaded ListNumbersQuery);
-    None when no row was found. Shared by the view and app/api/hot_reads.py."""
-    filters = {name: query[name] for name in numbers.FILTERS if name in query}
-    rows = numbers.page(conn, account_id, filters=filters, after=decode("n", query.get("cursor")),
-                        limit=query["limit"] + 1, key_hash=key_hash)
-    if not rows:
-        return None
-    rows, next_cursor = page("n", rows, query["limit"], as_object=orjson.loads)
-    return page_json_of(rows, next_cursor)
-
-
-def one_json(conn, account_id, number_id, key_hash=None):
-    """The JSON text of one number of the account (kept in its row), or None."""
-    return numbers.get(conn, account_id, number_id, key_hash=key_hash)
-
-
-def page_json_of(rows, next_cursor):
-    # Each row is the number's JSON already: the page is them joined.
-    return f'{{"numbers":[{",".join(rows)}],"next_cursor":{orjson.dumps(next_cursor).decode()}}}'
-
-
-@bp.patch("/<number_id>")
-def update(number_id):
-    number_id = uuid_or_404(number_id, NOT_FOUND)
+@bp.patch("/<id>")
+@operation("updateNumber", "Pin or unpin a phone number to an agent", status=204,
+           body=UpdateNumberRequest, errors=(404, 413))
+def update(id):
+    number_id = uuid_or_404(id, NOT_FOUND)
     body = load_body(update_request)
     if not numbers.update(db.conn(), g.account_id, number_id, body, auth.origin()):
         raise NotFound(NOT_FOUND)
     return no_content()
 
 
-@bp.delete("/<number_id>")
-def delete(number_id):
-    if not numbers.delete(db.conn(), g.account_id, uuid_or_404(number_id, NOT_FOUND),
-                          auth.origin()):
+@bp.delete("/<id>")
+@operation("deleteNumber", "Delete a phone number", status=204, errors=(404,))
+def delete(id):
+    if not numbers.delete(db.conn(), g.account_id, uuid_or_404(id, NOT_FOUND), auth.origin()):
         raise NotFound(NOT_FOUND)
     return no_content()

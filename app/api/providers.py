@@ -3,24 +3,36 @@
 import orjson
 from flask import Blueprint, current_app, g, url_for
 
-from .. import auth, db
-from ..idempotency import idempotent
-from ..answers import created, json_text_answer, no_content
+from ..carriers import CARRIERS
 from ..errors import BadRequest, Conflict, NotFound
-from ..pagination import decode, page
-from ..parsing import check, load_body, load_query
 from ..queries import providers
-from ..schemas import (
-    DISPLAY_NAMES, CreateProviderRequest, ListProvidersQuery, UpdateProviderRequest,
-    check_credentials,
-)
+from ..request import auth, db
+from ..request.answers import created, no_content
+from ..request.parsing import check, load_body
 from .ids import uuid_or_404
+from .operations import operation
+from .reads import One, Page
+from .schemas import (
+    CreateProviderRequest, ListProvidersQuery, ProviderCredential, ProviderList,
+    UpdateProviderRequest, check_credentials,
+)
 
 bp = Blueprint("providers", __name__, url_prefix="/providers")
 NOT_FOUND = "credential not found"
 create_request = CreateProviderRequest()
 update_request = UpdateProviderRequest()
-list_query = ListProvidersQuery()
+
+
+def one_json(conn, account_id, credential_id, key_hash=None):
+    """The JSON of one credential of the account, or None."""
+    row = providers.get(conn, account_id, credential_id, key_hash=key_hash)
+    return row and orjson.dumps(row)
+
+
+PAGE = Page("p", ListProvidersQuery(), providers.page,
+            lambda rows, next_cursor: orjson.dumps({"providers": rows, "next_cursor": next_cursor}),
+            lambda row: row)
+ONE = One(one_json, NOT_FOUND)
 
 
 def sealed_and_checked(provider, credentials):
@@ -46,65 +58,44 @@ def checked_request():
 
 
 @bp.post("")
-@idempotent(prepare=checked_request)
+@operation("createProvider", "Add a telephony provider credential", status=201,
+           body=CreateProviderRequest, answer=ProviderCredential,
+           errors=(409, 413, 422, 502, 503), idempotent=True, prepare=checked_request)
 def create(checked):
     body, (ciphertext, keys, key_id, verified_at) = checked
     row = providers.create(
         db.conn(),
         account_id=g.account_id,
         provider=body["provider"],
-        label=body.get("label") or DISPLAY_NAMES[body["provider"]],
+        label=body.get("label") or CARRIERS[body["provider"]].DISPLAY_NAME,
         credential_keys=keys,
         sealed=ciphertext,
         sealing_key_id=key_id,
         verified_at=verified_at,
         origin=auth.origin(),
     )
-    return created(row, url_for(".get", credential_id=row["id"]))
+    return created(row, url_for(".get", id=row["id"]))
 
 
 @bp.get("")
-@auth.checks_key_itself
+@operation("listProviders", "List telephony provider credentials", query=ListProvidersQuery,
+           answer=ProviderList, fast=PAGE, checks_key=True)
 def list_():
-    query = load_query(list_query)
-    answer = page_json(db.conn(), g.account_id, query, auth.unconfirmed_key())
-    auth.confirmed_by(answer)
-    if answer is None:  # no rows: none to show, or a revoked key (auth.confirm tells)
-        answer = orjson.dumps({"providers": [], "next_cursor": None})
-    return json_text_answer(answer)
+    return PAGE.answer()
 
 
-@bp.get("/<credential_id>")
-@auth.checks_key_itself
-def get(credential_id):
-    answer = one_json(db.conn(), g.account_id, uuid_or_404(credential_id, NOT_FOUND),
-                      auth.unconfirmed_key())
-    auth.confirmed_by(answer)
-    if answer is None:
-        raise NotFound(NOT_FOUND)
-    return json_text_answer(answer)
+@bp.get("/<id>")
+@operation("getProvider", "Get a telephony provider credential", answer=ProviderCredential,
+           errors=(404,), fast=ONE, checks_key=True)
+def get(id):
+    return ONE.answer(id)
 
 
-def page_json(conn, account_id, query, key_hash=None):
-    """The JSON of a page of the account's credentials (a loaded ListProvidersQuery);
-    None when no row was found. Shared by the view and app/api/hot_reads.py."""
-    rows = providers.page(conn, account_id, after=decode("p", query.get("cursor")),
-                          limit=query["limit"] + 1, key_hash=key_hash)
-    if not rows:
-        return None
-    rows, next_cursor = page("p", rows, query["limit"])
-    return orjson.dumps({"providers": rows, "next_cursor": next_cursor})
-
-
-def one_json(conn, account_id, credential_id, key_hash=None):
-    """The JSON of one credential of the account, or None."""
-    row = providers.get(conn, account_id, credential_id, key_hash=key_hash)
-    return row and orjson.dumps(row)
-
-
-@bp.patch("/<credential_id>")
-def update(credential_id):
-    credential_id = uuid_or_404(credential_id, NOT_FOUND)
+@bp.patch("/<id>")
+@operation("updateProvider", "Rotate a credential or change its label", status=204,
+           body=UpdateProviderRequest, errors=(404, 413, 502, 503))
+def update(id):
+    credential_id = uuid_or_404(id, NOT_FOUND)
     body = load_body(update_request)
     provider = providers.provider_of(db.conn(), g.account_id, credential_id)
     if provider is None:
@@ -116,16 +107,18 @@ def update(credential_id):
         check(check_credentials, provider, body["credentials"])
         sealed = sealed_and_checked(provider, body["credentials"])
     if "label" in body:
-        label = body["label"] or DISPLAY_NAMES[provider]
+        label = body["label"] or CARRIERS[provider].DISPLAY_NAME
     if not providers.update(db.conn(), g.account_id, credential_id, auth.origin(),
                             label=label, sealed=sealed):
         raise NotFound(NOT_FOUND)
     return no_content()
 
 
-@bp.delete("/<credential_id>")
-def delete(credential_id):
-    credential_id = uuid_or_404(credential_id, NOT_FOUND)
+@bp.delete("/<id>")
+@operation("deleteProvider", "Delete a telephony provider credential", status=204,
+           errors=(404, 409))
+def delete(id):
+    credential_id = uuid_or_404(id, NOT_FOUND)
     for _ in range(2):
         try:
             deleted = providers.delete(db.conn(), g.account_id, credential_id, auth.origin())

@@ -1,25 +1,18 @@
-"""The numbers table: phone numbers, each bound to a credential of its account."""
+"""The numbers table: phone numbers, each bound to a credential of its account.
 
-import functools
+What the API shows of a number is the JSON text PostgreSQL keeps in each row
+(`api_json`, sql/004_number_json.sql), so reads return it as it is. Every change is one
+statement together with its event (sql/006_events.sql): no change without its event.
+"""
 
 from psycopg import errors
-from psycopg.rows import tuple_row
 
-from . import KEY_ACTIVE, keyset_page_query
-from .events import change, deleted, logged, updated
+from . import keyset_page
 
-# What the API shows of a number: the JSON text PostgreSQL keeps in each row
-# (sql/004_number_json.sql), so reads return it as it is.
-COLUMNS = "api_json"
-GET = f"""
-    SELECT {COLUMNS}
-      FROM numbers
-     WHERE id = %(id)s
-       AND account_id = %(account_id)s
-"""
-GET_GUARDED = f"{GET}   AND {KEY_ACTIVE}"
 # The list's filters, each an equality on the column of the same name.
 FILTERS = ("agent_id", "credentials_id", "provider", "e164")
+# The fields a PATCH may set.
+UPDATABLE = ("agent_id", "inbound_enabled", "outbound_enabled")
 
 
 class Duplicate(Exception):
@@ -30,46 +23,48 @@ class NoCredential(Exception):
     """The credential does not exist in the account (or was deleted meanwhile)."""
 
 
-# The insert and its number.created event: one statement. The event's data is the
-# new row's, so it cannot say other than what was stored.
-CREATE = f"""
-    WITH changed AS (
-        INSERT INTO numbers (account_id, e164, provider, credentials_id, agent_id,
-                             inbound_enabled, outbound_enabled)
-             SELECT account_id, %(e164)s, provider, id, %(agent_id)s,
-                    %(inbound_enabled)s, %(outbound_enabled)s
-               FROM providers
-              WHERE id = %(credentials_id)s
-                AND account_id = %(account_id)s
-                AND provider = COALESCE(%(provider)s::text, provider)
-                AND {{key_check}}
-          RETURNING id, account_id, {COLUMNS}, created_at AS occurred_at,
-                    jsonb_build_object(
-                        'e164', e164, 'provider', provider, 'credentials_id', credentials_id,
-                        'agent_id', agent_id, 'inbound_enabled', inbound_enabled,
-                        'outbound_enabled', outbound_enabled) AS data
-    ),{logged("number.created")}
-    SELECT id::text AS id, {COLUMNS}
-      FROM changed
-"""
-# The fields a PATCH may set.
-UPDATABLE = ("agent_id", "inbound_enabled", "outbound_enabled")
-
-
 def create(conn, *, account_id, e164, credentials_id, provider, agent_id,
            inbound_enabled, outbound_enabled, origin, key_hash=None):
     """Register a number on a credential of the account, taking the credential's
-    provider, with its event (made by `origin`, auth.origin()): its id and API JSON;
-    None when the account has no such credential, when `provider` is given and is not
-    the credential's, or (with key_hash) when that key is not active.
+    provider, with its number.created event (made by `origin`, auth.origin()): its id
+    and API JSON; None when the account has no such credential, when `provider` is given
+    and is not the credential's, or (with key_hash) when that key is not active.
     """
-    query = CREATE.format(key_check=KEY_ACTIVE if key_hash else "true")
     try:
-        return conn.execute(query, {
-            "account_id": account_id, "e164": e164, "credentials_id": credentials_id,
-            "provider": provider, "agent_id": agent_id, "inbound_enabled": inbound_enabled,
-            "outbound_enabled": outbound_enabled, "key_hash": key_hash, **origin,
-        }).fetchone()
+        return conn.execute(
+            """
+            WITH changed AS (
+                INSERT INTO numbers (account_id, e164, provider, credentials_id, agent_id,
+                                     inbound_enabled, outbound_enabled)
+                     SELECT account_id, %(e164)s, provider, id, %(agent_id)s,
+                            %(inbound_enabled)s, %(outbound_enabled)s
+                       FROM providers
+                      WHERE id = %(credentials_id)s
+                        AND account_id = %(account_id)s
+                        AND provider = COALESCE(%(provider)s::text, provider)
+                        AND (%(key_hash)s::bytea IS NULL
+                             OR EXISTS (SELECT 1 FROM api_keys
+                                         WHERE key_hash = %(key_hash)s AND revoked_at IS NULL))
+                  RETURNING id, account_id, api_json, created_at,
+                            jsonb_build_object(
+                                'e164', e164, 'provider', provider,
+                                'credentials_id', credentials_id, 'agent_id', agent_id,
+                                'inbound_enabled', inbound_enabled,
+                                'outbound_enabled', outbound_enabled) AS data
+            ), logged AS (
+                INSERT INTO events (account_id, type, object_id, occurred_at,
+                                    actor_key_id, actor_kind, request_id, data)
+                     SELECT account_id, 'number.created', id, created_at,
+                            %(actor_key_id)s, %(actor_kind)s, %(request_id)s, data
+                       FROM changed
+            )
+            SELECT id::text AS id, api_json
+              FROM changed
+            """,
+            {"account_id": account_id, "e164": e164, "credentials_id": credentials_id,
+             "provider": provider, "agent_id": agent_id, "inbound_enabled": inbound_enabled,
+             "outbound_enabled": outbound_enabled, "key_hash": key_hash, **origin},
+        ).fetchone()
     except errors.UniqueViolation:
         raise Duplicate() from None
     except errors.ForeignKeyViolation:
@@ -82,7 +77,15 @@ def get(conn, account_id, number_id, key_hash=None):
     """The API JSON of one number of the account, or None; with key_hash, only while
     that key is active."""
     row = conn.execute(
-        GET_GUARDED if key_hash else GET,
+        """
+        SELECT api_json
+          FROM numbers
+         WHERE id = %(id)s
+           AND account_id = %(account_id)s
+           AND (%(key_hash)s::bytea IS NULL
+                OR EXISTS (SELECT 1 FROM api_keys
+                            WHERE key_hash = %(key_hash)s AND revoked_at IS NULL))
+        """,
         {"id": number_id, "account_id": account_id, "key_hash": key_hash},
     ).fetchone()
     return row and row["api_json"]
@@ -90,43 +93,98 @@ def get(conn, account_id, number_id, key_hash=None):
 
 def page(conn, account_id, *, filters, after, limit, key_hash=None):
     """The API JSON of up to `limit` numbers of the account matching every filter,
-    after `after`; with key_hash, only while that key is active."""
-    query, params = keyset_page_query(
-        "numbers", COLUMNS, account_id=account_id, filters=filters, after=after,
-        limit=limit, key_hash=key_hash,
-    )
-    # Rows as tuples: a dict per row was a fifth of psycopg's client time for a page.
-    rows = conn.cursor(row_factory=tuple_row).execute(query, params).fetchall()
+    after the (created_at, id) `after`; with key_hash, only while that key is active."""
+    rows = keyset_page(conn, "numbers", "api_json", account_id=account_id, filters=filters,
+                       after=after, limit=limit, key_hash=key_hash, as_tuples=True)
     return [api_json for (api_json,) in rows]
 
 
 def update(conn, account_id, number_id, changes, origin):
-    """Set agent_id / inbound_enabled / outbound_enabled, with a number.updated event
-    naming each field whose value changed; a PATCH that sets what is already set
-    changes nothing and records nothing. False when no such number."""
-    query = _update_sql(tuple(column for column in UPDATABLE if column in changes))
-    params = {"id": number_id, "account_id": account_id, **changes, **origin}
-    return conn.execute(query, params).fetchone()["found"]
+    """Set what `changes` holds of agent_id, inbound_enabled and outbound_enabled, with
+    a number.updated event naming each field whose value changed; a PATCH that sets what
+    is already set changes nothing and records nothing. False when no such number.
 
-
-@functools.lru_cache(maxsize=8)  # one per combination of the fields sent
-def _update_sql(columns):
-    """The PATCH statement for these columns (names from UPDATABLE, never a request)."""
-    return updated(
-        "numbers", columns=columns,
-        assignments=", ".join(f"{column} = %({column})s" for column in columns),
-        differs=" OR ".join(f"target.{column} IS DISTINCT FROM %({column})s"
-                            for column in columns),
-        data=" || ".join(change(column) for column in columns),
-        event_type="number.updated",
-    )
-
-
-DELETE = deleted("numbers", data="jsonb_build_object('e164', e164, 'agent_id', agent_id)",
-                 event_type="number.deleted")
+    `prior` locks the row and reads it as it is once the lock is ours, so concurrent
+    changes of one number take turns and the `from` of each event is the `to` of the one
+    before. A row's updated_at (and so its events' order) only moves forward.
+    """
+    return conn.execute(
+        """
+        WITH prior AS (
+            SELECT id, agent_id, inbound_enabled, outbound_enabled
+              FROM numbers
+             WHERE id = %(id)s
+               AND account_id = %(account_id)s
+               FOR UPDATE
+        ), wanted AS (
+            SELECT id,
+                   CASE WHEN %(set_agent_id)s THEN %(agent_id)s::text ELSE agent_id END
+                       AS agent_id,
+                   COALESCE(%(inbound_enabled)s::boolean, inbound_enabled) AS inbound_enabled,
+                   COALESCE(%(outbound_enabled)s::boolean, outbound_enabled) AS outbound_enabled
+              FROM prior
+        ), changed AS (
+               UPDATE numbers AS target
+                  SET agent_id = wanted.agent_id,
+                      inbound_enabled = wanted.inbound_enabled,
+                      outbound_enabled = wanted.outbound_enabled,
+                      updated_at = GREATEST(clock_timestamp(),
+                                            target.updated_at + interval '1 microsecond')
+                 FROM prior JOIN wanted USING (id)
+                WHERE target.id = prior.id
+                  AND (prior.agent_id, prior.inbound_enabled, prior.outbound_enabled)
+                      IS DISTINCT FROM
+                      (wanted.agent_id, wanted.inbound_enabled, wanted.outbound_enabled)
+            RETURNING target.id, target.account_id, target.updated_at,
+                      (CASE WHEN prior.agent_id IS DISTINCT FROM target.agent_id
+                            THEN jsonb_build_object('agent_id', jsonb_build_object(
+                                     'from', prior.agent_id, 'to', target.agent_id))
+                            ELSE '{}' END)
+                   || (CASE WHEN prior.inbound_enabled IS DISTINCT FROM target.inbound_enabled
+                            THEN jsonb_build_object('inbound_enabled', jsonb_build_object(
+                                     'from', prior.inbound_enabled, 'to', target.inbound_enabled))
+                            ELSE '{}' END)
+                   || (CASE WHEN prior.outbound_enabled IS DISTINCT FROM target.outbound_enabled
+                            THEN jsonb_build_object('outbound_enabled', jsonb_build_object(
+                                     'from', prior.outbound_enabled, 'to', target.outbound_enabled))
+                            ELSE '{}' END) AS data
+        ), logged AS (
+            INSERT INTO events (account_id, type, object_id, occurred_at,
+                                actor_key_id, actor_kind, request_id, data)
+                 SELECT account_id, 'number.updated', id, updated_at,
+                        %(actor_key_id)s, %(actor_kind)s, %(request_id)s, data
+                   FROM changed
+        )
+        SELECT EXISTS (SELECT 1 FROM prior) AS found
+        """,
+        {"id": number_id, "account_id": account_id, "set_agent_id": "agent_id" in changes,
+         "agent_id": changes.get("agent_id"), "inbound_enabled": changes.get("inbound_enabled"),
+         "outbound_enabled": changes.get("outbound_enabled"), **origin},
+    ).fetchone()["found"]
 
 
 def delete(conn, account_id, number_id, origin):
-    """Delete a number of the account, with its event; False when none."""
-    row = conn.execute(DELETE, {"id": number_id, "account_id": account_id, **origin}).fetchone()
+    """Delete a number of the account, with its number.deleted event; False when none."""
+    row = conn.execute(
+        """
+        WITH changed AS (
+             DELETE FROM numbers
+                   WHERE id = %(id)s
+                     AND account_id = %(account_id)s
+               RETURNING id, account_id, e164, agent_id,
+                         GREATEST(clock_timestamp(), updated_at + interval '1 microsecond')
+                             AS occurred_at
+        ), logged AS (
+            INSERT INTO events (account_id, type, object_id, occurred_at,
+                                actor_key_id, actor_kind, request_id, data)
+                 SELECT account_id, 'number.deleted', id, occurred_at,
+                        %(actor_key_id)s, %(actor_kind)s, %(request_id)s,
+                        jsonb_build_object('e164', e164, 'agent_id', agent_id)
+                   FROM changed
+        )
+        SELECT id
+          FROM changed
+        """,
+        {"id": number_id, "account_id": account_id, **origin},
+    ).fetchone()
     return row is not None

@@ -194,7 +194,7 @@ export interface components {
             /** @enum {string} */
             provider: "plivo" | "twilio" | "vobiz";
             /**
-             * @description twilio: account_sid (AC and 32 hex digits) and either auth_token or api_key_sid (SK and 32 hex digits) and api_key_secret; plivo and vobiz: auth_id, auth_token. Checked with the carrier, then sealed, never shown again.
+             * @description plivo: auth_id, auth_token; twilio: account_sid (AC and 32 hex digits) and either auth_token or api_key_sid (SK and 32 hex digits) and api_key_secret; vobiz: auth_id, auth_token. Checked with the carrier, then sealed, never shown again.
              * @example {
              *       "account_sid": "AC0123456789abcdef0123456789abcdef",
              *       "auth_token": "your_auth_token"
@@ -217,11 +217,33 @@ export interface components {
             /** @description set by the server; ignored if sent */
             updated_at?: unknown;
         };
+        ProviderCredential: {
+            /** Format: uuid */
+            readonly id?: string;
+            /** @enum {string} */
+            provider?: "plivo" | "twilio" | "vobiz";
+            label?: string;
+            credential_keys?: string[];
+            sealing_key_id?: string;
+            /**
+             * Format: date-time
+             * @description when the carrier last accepted these credentials; null: stored unchecked
+             */
+            verified_at?: string | null;
+            /** Format: date-time */
+            readonly created_at?: string;
+            /** Format: date-time */
+            readonly updated_at?: string;
+        };
+        ProviderList: {
+            providers?: components["schemas"]["ProviderCredential"][];
+            next_cursor?: string | null;
+        };
         UpdateProviderRequest: {
             /** @enum {string} */
             provider?: "plivo" | "twilio" | "vobiz";
             /**
-             * @description twilio: account_sid (AC and 32 hex digits) and either auth_token or api_key_sid (SK and 32 hex digits) and api_key_secret; plivo and vobiz: auth_id, auth_token. Checked with the carrier, then sealed, never shown again.
+             * @description plivo: auth_id, auth_token; twilio: account_sid (AC and 32 hex digits) and either auth_token or api_key_sid (SK and 32 hex digits) and api_key_secret; vobiz: auth_id, auth_token. Checked with the carrier, then sealed, never shown again.
              * @example {
              *       "account_sid": "AC0123456789abcdef0123456789abcdef",
              *       "auth_token": "your_auth_token"
@@ -275,45 +297,6 @@ export interface components {
             /** @description set by the server; ignored if sent */
             updated_at?: unknown;
         };
-        UpdateNumberRequest: {
-            /**
-             * @description null or an empty string: pinned to no agent
-             * @example agent_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z
-             */
-            agent_id?: string | null;
-            inbound_enabled?: boolean;
-            outbound_enabled?: boolean;
-            /** @description set by the server; ignored if sent */
-            id?: unknown;
-            /** @description set by the server; ignored if sent */
-            account_id?: unknown;
-            /** @description set by the server; ignored if sent */
-            created_at?: unknown;
-            /** @description set by the server; ignored if sent */
-            updated_at?: unknown;
-        };
-        ProviderCredential: {
-            /** Format: uuid */
-            readonly id?: string;
-            /** @enum {string} */
-            provider?: "plivo" | "twilio" | "vobiz";
-            label?: string;
-            credential_keys?: string[];
-            sealing_key_id?: string;
-            /**
-             * Format: date-time
-             * @description when the carrier last accepted these credentials; null: stored unchecked
-             */
-            verified_at?: string | null;
-            /** Format: date-time */
-            readonly created_at?: string;
-            /** Format: date-time */
-            readonly updated_at?: string;
-        };
-        ProviderList: {
-            providers?: components["schemas"]["ProviderCredential"][];
-            next_cursor?: string | null;
-        };
         PhoneNumber: {
             /** Format: uuid */
             readonly id?: string;
@@ -333,6 +316,23 @@ export interface components {
         NumberList: {
             numbers?: components["schemas"]["PhoneNumber"][];
             next_cursor?: string | null;
+        };
+        UpdateNumberRequest: {
+            /**
+             * @description null or an empty string: pinned to no agent
+             * @example agent_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z
+             */
+            agent_id?: string | null;
+            inbound_enabled?: boolean;
+            outbound_enabled?: boolean;
+            /** @description set by the server; ignored if sent */
+            id?: unknown;
+            /** @description set by the server; ignored if sent */
+            account_id?: unknown;
+            /** @description set by the server; ignored if sent */
+            created_at?: unknown;
+            /** @description set by the server; ignored if sent */
+            updated_at?: unknown;
         };
         Actor: {
             /**

@@ -1,12 +1,10 @@
 """gunicorn's gthread worker, made to stop listening at once on a graceful stop and to
 answer its own errors (a request line or headers over the limits, say) as plain text."""
 
-import re
-
 from gunicorn import util
 from gunicorn.workers.gthread import ThreadWorker
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+from ..forms import CONTROL
 
 
 def write_plain_error(sock, status_int, reason, mesg):

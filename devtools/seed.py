@@ -7,13 +7,19 @@ so they never collide with a real number; a second run adds more after the first
 Events are spread the same way, one millisecond apart, a pin of some object each.
 """
 
+import argparse
+import os
+import sys
+import time
 import uuid
 from contextlib import contextmanager
 
 from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 
-from . import sealing
+from app import sealing
+from app.config import Config
+from app.process.pool import connect
 
 AGENTS = 20
 PROVIDERS = ("twilio", "plivo")
@@ -133,3 +139,37 @@ def _event_line(i, accounts):
     data = f'{{"agent_id": {{"from": "agent_{turn % AGENTS:03d}", "to": "agent_{(turn + 1) % AGENTS:03d}"}}}}'
     return (f"{account_id(account)}\tnumber.updated\t{object_id}\t{_stamp(i)}\t{SEED_KEY_ID}"
             f"\taccount\tseed-{i}\t{data}\n")
+
+
+def main(argv=None):
+    """`python -m devtools.seed --accounts N --numbers M [--events E]` against DATABASE_URL:
+    a benchmark database only (the load needs a superuser)."""
+    parser = argparse.ArgumentParser(prog="python -m devtools.seed", description=main.__doc__)
+    parser.add_argument("--accounts", type=bounded(1, 1_000_000), default=100)
+    parser.add_argument("--numbers", type=bounded(0, 1_000_000_000), default=1000)
+    parser.add_argument("--events", type=bounded(0, 1_000_000_000), default=0)
+    args = parser.parse_args(argv)
+    # Synthetic data: the configured public key if any, else any key will do.
+    sealer = sealing.Sealer(os.environ.get("SEALING_PUBLIC_KEY") or sealing.keygen()[0])
+    started = time.monotonic()
+    with connect(Config(database_url=os.environ.get("DATABASE_URL", ""))) as conn:
+        seed(conn, accounts=args.accounts, numbers=args.numbers, sealer=sealer)
+        if args.events:
+            seed_events(conn, accounts=args.accounts, events=args.events)
+    seconds = time.monotonic() - started
+    print(f"seeded {args.accounts} accounts, {args.numbers} numbers and {args.events} events"
+          f" in {seconds:.1f} s ({(args.numbers + args.events) / seconds:,.0f} rows/s)",
+          file=sys.stderr)
+
+
+def bounded(low, high):
+    def parse(text):
+        value = int(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}")
+        return value
+    return parse
+
+
+if __name__ == "__main__":
+    main()

@@ -10,10 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import auth, localpg, sealing
-from .config import Config
-from .db import connect
-from .queries import api_keys
+from app import sealing
+from app.config import Config
+from app.keys import key_hash, new_key
+from app.process.pool import connect
+from app.queries import api_keys
+
+from . import localpg
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 DEV_ACCOUNT = "dev"
@@ -35,9 +38,9 @@ def dev_api_key(base_dir, database_url):
     path = base_dir / "dev-api-key"
     key = path.read_text().strip() if path.exists() else None
     with connect(Config(database_url=database_url)) as conn:
-        if key is None or api_keys.find_active(conn, auth.key_hash(key)) is None:
-            key = auth.new_key()
-            api_keys.create(conn, key_hash=auth.key_hash(key), kind="account",
+        if key is None or api_keys.find_active(conn, key_hash(key)) is None:
+            key = new_key()
+            api_keys.create(conn, key_hash=key_hash(key), kind="account",
                             account_id=DEV_ACCOUNT, label="make run")
             path.write_text(key + "\n")
             path.chmod(0o600)

@@ -11,31 +11,12 @@ from datetime import datetime, timedelta, timezone
 import phonenumbers
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-PROVIDERS = ("plivo", "twilio", "vobiz")
-DISPLAY_NAMES = {"twilio": "Twilio", "plivo": "Plivo", "vobiz": "Vobiz"}
-# Required credential fields per provider, and the form of those the contract checks.
-# Twilio takes the account's auth token or, as Twilio recommends, an API key pair
-# (revocable alone): one form or the other.
-REQUIRED_CREDENTIALS = {
-    "twilio": ("account_sid", "auth_token"),
-    "plivo": ("auth_id", "auth_token"),
-    "vobiz": ("auth_id", "auth_token"),
-}
-TWILIO_API_KEY = ("account_sid", "api_key_sid", "api_key_secret")
-CHECKED_FORMS = {
-    ("twilio", "account_sid"): (re.compile(r"AC[0-9a-fA-F]{32}"), "must be AC followed by 32 hex digits"),
-    ("twilio", "api_key_sid"): (re.compile(r"SK[0-9a-fA-F]{32}"), "must be SK followed by 32 hex digits"),
-}
+from ..carriers import CARRIERS, NAMES as PROVIDERS
+from ..forms import AGENT_ID, CONTROL, CREDENTIAL_NAME, E164 as E164_FORM, UUID as UUID_FORM
 
-AGENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-CREDENTIAL_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
-E164_FORM = re.compile(r"\+[1-9][0-9]{1,14}")
-UUID_FORM = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# Credential fields: how many, and how long a value may be.
 MAX_CREDENTIAL_FIELDS = 20
 MAX_CREDENTIAL_VALUE = 1024
-# Fields the server sets: ignored in bodies, as the seed says, rather than refused.
-SERVER_SET = ("id", "account_id", "created_at", "updated_at")
 
 
 # --- fields ----------------------------------------------------------------------------
@@ -140,7 +121,7 @@ class Label(Str):
         value = super()._deserialize(value, attr, data, **kwargs).strip()
         if not 1 <= len(value) <= 100:
             raise ValidationError("must be 1 to 100 characters")
-        if CONTROL_CHARACTERS.search(value):
+        if CONTROL.search(value):
             raise ValidationError("must not contain control characters")
         return value
 
@@ -155,10 +136,8 @@ class Credentials(Documented, fields.Field):
         "additionalProperties": {"type": "string", "minLength": 1,
                                  "maxLength": MAX_CREDENTIAL_VALUE},
         "propertyNames": {"pattern": "^[A-Za-z0-9_]{1,64}$"},
-        "description": "twilio: account_sid (AC and 32 hex digits) and either auth_token "
-                       "or api_key_sid (SK and 32 hex digits) and api_key_secret; "
-                       "plivo and vobiz: auth_id, auth_token. Checked with the carrier, "
-                       "then sealed, never shown again.",
+        "description": "; ".join(CARRIERS[name].DESCRIPTION for name in PROVIDERS)
+                       + ". Checked with the carrier, then sealed, never shown again.",
         "example": {"account_sid": "AC0123456789abcdef0123456789abcdef",
                     "auth_token": "your_auth_token"},
     }
@@ -202,22 +181,13 @@ def is_valid_e164(value):
 
 def check_credentials(provider, credentials):
     """The provider's own rules: its required fields, and their form where checked."""
-    for name in required_credentials(provider, credentials):
+    carrier = CARRIERS[provider]
+    for name in carrier.required(credentials):
         if name not in credentials:
             raise ValidationError({"credentials": {name: ["required"]}})
-        form = CHECKED_FORMS.get((provider, name))
+        form = carrier.FORMS.get(name)
         if form and not form[0].fullmatch(credentials[name]):
             raise ValidationError({"credentials": {name: [form[1]]}})
-
-
-def required_credentials(provider, credentials):
-    """The fields a provider's credentials must hold; for Twilio, those of the form sent."""
-    if provider != "twilio" or not any(name in credentials for name in TWILIO_API_KEY[1:]):
-        return REQUIRED_CREDENTIALS[provider]
-    if "auth_token" in credentials:
-        raise ValidationError({"credentials": [
-            "either auth_token or api_key_sid and api_key_secret, not both"]})
-    return TWILIO_API_KEY
 
 
 # --- request bodies --------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 # Any constant shared by every process that migrates this database.
 LOCK_ID = 0x6B617461  # "kata"
 FILE_NAME = re.compile(r"^(\d{3,})_[a-z0-9_]+\.sql$")

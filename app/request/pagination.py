@@ -9,7 +9,7 @@ import binascii
 import re
 from datetime import datetime
 
-from .errors import invalid_query
+from ..errors import invalid_query
 
 POSITION = re.compile(
     r"(?P<kind>[a-z]+)\|(?P<created_at>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)"

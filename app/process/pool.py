@@ -1,14 +1,13 @@
-"""The connection pool and each request's connection: views never open connections."""
+"""The connection pool of a process, opened after gunicorn's fork; and the command line's
+connections, outside it."""
 
 import logging
 import os
 import select
 import threading
 import time
-from contextlib import contextmanager
 
 import psycopg
-from flask import current_app, g
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
@@ -16,8 +15,6 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from .watchdog import Watchdog
 
 log = logging.getLogger(__name__)
-# The contract answers a database failure within 5 seconds of the request's start.
-REQUEST_DEADLINE = 4.5
 
 
 def conninfo(config):
@@ -175,47 +172,3 @@ class Database:
             self._pool.close()
         self._pool = None
         self._pid = None
-
-
-def init_app(app, config):
-    app.extensions["db"] = Database(config)
-    app.teardown_appcontext(_release)
-
-
-def conn():
-    """The request's connection, taken from the pool on first use, to be done with
-    within the request's deadline (REQUEST_DEADLINE seconds after it began, or after
-    its body was read)."""
-    if "db_conn" not in g:
-        started = g.get("database_clock") or g.get("started") or time.monotonic()
-        g.db_conn = current_app.extensions["db"].getconn(started + REQUEST_DEADLINE,
-                                                         g.get("request_id"))
-    return g.db_conn
-
-
-@contextmanager
-def transaction():
-    """One transaction around a request's writes: all of them commit, or none."""
-    with conn().transaction():
-        yield conn()
-
-
-@contextmanager
-def released():
-    """Give the request's connection back to the pool while the block waits on something
-    else (a carrier's answer), so that other requests can use it meanwhile; the
-    request's database deadline starts again afterwards."""
-    connection = g.pop("db_conn", None)
-    if connection is not None:
-        assert connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
-        current_app.extensions["db"].putconn(connection)
-    try:
-        yield
-    finally:
-        g.database_clock = time.monotonic()
-
-
-def _release(_exc):
-    connection = g.pop("db_conn", None)
-    if connection is not None:
-        current_app.extensions["db"].putconn(connection)

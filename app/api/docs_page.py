@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request
 
-from .errors import NotFound
+from ..errors import NotFound
 
 bp = Blueprint("docs_page", __name__, url_prefix="/api/v1/docs")
 

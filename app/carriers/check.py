@@ -18,8 +18,8 @@ from urllib.parse import quote
 
 import httpx
 
-from .errors import BadGateway, invalid_body
-from .schemas import required_credentials
+from ..errors import BadGateway, invalid_body
+from . import CARRIERS
 
 log = logging.getLogger(__name__)
 # The contract's limit on the whole check, from the first DNS lookup to the answer's
@@ -45,47 +45,15 @@ def path_segment(value):
     return quote(value, safe="").replace(".", "%2E")
 
 
-def twilio(base_url, credentials):
-    """Twilio: a page of one incoming number; works with the auth token and with an
-    API key pair (the Account resource refuses API keys)."""
-    user, password = (
-        (credentials["api_key_sid"], credentials["api_key_secret"])
-        if "api_key_sid" in credentials
-        else (credentials["account_sid"], credentials["auth_token"])
-    )
-    url = (f"{base_url}/2010-04-01/Accounts/{path_segment(credentials['account_sid'])}"
-           "/IncomingPhoneNumbers.json?PageSize=1")
-    return url, {}, (user, password)
-
-
-def plivo(base_url, credentials):
-    """Plivo: the account's own record."""
-    url = f"{base_url}/v1/Account/{path_segment(credentials['auth_id'])}/"
-    return url, {}, (credentials["auth_id"], credentials["auth_token"])
-
-
-def vobiz(base_url, credentials):
-    """Vobiz: who the credentials belong to, authenticated by two headers."""
-    headers = {"X-Auth-ID": credentials["auth_id"], "X-Auth-Token": credentials["auth_token"]}
-    return f"{base_url}/api/v1/auth/me", headers, None
-
-
-REQUESTS = {"twilio": twilio, "plivo": plivo, "vobiz": vobiz}
-
-
-# Carriers whose check carries the credentials in headers of their own, rather than
-# base64-encoded in HTTP Basic.
-IN_HEADERS = ("vobiz",)
-
-
 def unsendable(provider, credentials):
     """(field, why) of the first field the check's request could not carry, or None.
     The request carries exactly the fields the provider requires."""
-    for name in required_credentials(provider, credentials):
+    carrier = CARRIERS[provider]
+    for name in carrier.required(credentials):
         value = credentials[name]
         if not (value.isascii() and value.isprintable()):
             return name, "printable ASCII only"
-        if provider in IN_HEADERS and value != value.strip():
+        if carrier.IN_HEADERS and value != value.strip():
             return name, "no leading or trailing space"
     return None
 
@@ -127,7 +95,8 @@ class Verifier:
         if problem:
             raise invalid_body(f"credentials.{problem[0]}",
                                f"cannot be sent to {provider}: {problem[1]}")
-        url, headers, auth = REQUESTS[provider](self.urls[provider], credentials)
+        url, headers, auth = CARRIERS[provider].check_request(
+            self.urls[provider], credentials, path_segment)
         self._open()
         started = time.monotonic()
         deadline = started + LIMIT_SECONDS

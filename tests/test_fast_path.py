@@ -1,6 +1,6 @@
 """The hot reads answer exactly as Flask's views do, whichever path answers them.
 
-app/api/hot_reads.py answers the ordinary 200 of GET /numbers[/{id}] and
+app/request/fast_path.py answers the ordinary 200 of GET /numbers[/{id}] and
 /providers[/{id}] for a key the process knows; the first request of a key, and every
 other case, is Flask's.
 """
@@ -9,8 +9,8 @@ import logging
 
 import pytest
 
-from app import auth
-from app.api import hot_reads
+from app.keys import key_hash
+from app.request import auth, fast_path
 from support import E164S, NUMBERS, PROVIDERS, add_number, add_provider, bearer, error
 
 
@@ -18,14 +18,14 @@ from support import E164S, NUMBERS, PROVIDERS, add_number, add_provider, bearer,
 def served_by(monkeypatch):
     """Which path answered each request: 'hot' or 'flask'."""
     paths = []
-    real = hot_reads.HotReads.serve
+    real = fast_path.FastPath.serve
 
     def serve(self, environ, read):
         answer = real(self, environ, read)
         paths.append("flask" if answer is None else "hot")
         return answer
 
-    monkeypatch.setattr(hot_reads.HotReads, "serve", serve)
+    monkeypatch.setattr(fast_path.FastPath, "serve", serve)
     return paths
 
 
@@ -95,7 +95,7 @@ def test_a_database_failure_on_a_hot_read_answers_500_with_its_request_id(make_a
                                                                           monkeypatch):
     app = make_app(database_url="postgresql://postgres@127.0.0.1:1/test", pool_timeout=0.2)
     key = "kvn_" + "h" * 43
-    monkeypatch.setitem(auth.KNOWN, auth.key_hash(key),
+    monkeypatch.setitem(auth.KNOWN, key_hash(key),
                         {"kind": "account", "account_id": "alice"})
     with caplog.at_level(logging.ERROR):
         answer = app.test_client().get(NUMBERS, headers={**bearer(key), "X-Request-ID": "hot-500"})

@@ -1,41 +1,28 @@
-"""A fake of the three carriers' APIs, for tests, development and the benchmark.
+"""A fake of the carriers' APIs, for tests, development and the benchmark.
 
-It answers the one request each check makes (app/carriers.py) as the carrier would:
-2xx for credentials it accepts, the carrier's own 401 for others. A secret (auth_token
-or api_key_secret) chooses a fault instead:
+It answers the one request each check makes (app/carriers/check.py) as the carrier
+would, in the words each carrier's module gives (app/carriers/): 2xx for credentials it
+accepts, the carrier's own 401 for others. A secret (auth_token or api_key_secret)
+chooses a fault instead:
 
     wrong...       401, the carrier's body
     fake:403       403          fake:404  404          fake:429  429
     fake:500       500          fake:302  a redirect (to a path that records a hit)
     fake:hang      no answer until the fake stops or `release()` is called
 
-`flask --app wsgi carriers fake` serves it and prints the variables that point the
+`python -m devtools.fake_carrier` serves it and prints the variables that point the
 service at it.
 """
 
+import argparse
 import base64
 import json
-import re
+import signal
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-TWILIO_PATH = re.compile(r"/2010-04-01/Accounts/([^/]+)/IncomingPhoneNumbers\.json")
-PLIVO_PATH = re.compile(r"/v1/Account/([^/]+)/")
-VOBIZ_PATH = "/api/v1/auth/me"
-
-# What each carrier answers to credentials it does not accept.
-UNAUTHORIZED = {
-    "twilio": {"code": 20003, "message": "Authenticate",
-               "more_info": "https://www.twilio.com/docs/errors/20003", "status": 401},
-    "plivo": {"api_id": "00000000-0000-0000-0000-000000000000",
-              "error": "authentication failed"},
-    "vobiz": {"detail": "Invalid authentication credentials"},
-}
-ACCEPTED = {
-    "twilio": {"incoming_phone_numbers": [], "page": 0, "page_size": 1, "start": 0},
-    "plivo": {"account_type": "standard", "api_id": "00000000-0000-0000-0000-000000000000"},
-    "vobiz": {"status": "active"},
-}
+from app.carriers import CARRIERS
 
 
 class FakeCarrier:
@@ -55,8 +42,7 @@ class FakeCarrier:
 
     def environ(self):
         """The variables that point the service at this fake."""
-        return {"TWILIO_API_URL": self.url, "PLIVO_API_URL": self.url,
-                "VOBIZ_API_URL": self.url}
+        return {f"{name.upper()}_API_URL": self.url for name in CARRIERS}
 
     def start(self):
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -100,15 +86,11 @@ def basic_auth(headers):
 def identify(path, headers):
     """(carrier, secret, whether the credentials fit the request) of a check."""
     route, _, query = path.partition("?")
-    if match := TWILIO_PATH.fullmatch(route):
-        auth = basic_auth(headers) or ("", "")
-        fits = query == "PageSize=1" and (auth[0] == match[1] or auth[0].startswith("SK"))
-        return "twilio", auth[1], fits
-    if match := PLIVO_PATH.fullmatch(route):
-        auth = basic_auth(headers) or ("", "")
-        return "plivo", auth[1], auth[0] == match[1]
-    if route == VOBIZ_PATH:
-        return "vobiz", headers.get("X-Auth-Token", ""), bool(headers.get("X-Auth-ID"))
+    basic = basic_auth(headers)
+    for name, carrier in CARRIERS.items():
+        found = carrier.fake_check(route, query, headers, basic)
+        if found is not None:
+            return name, *found
     return None, "", False
 
 
@@ -116,7 +98,7 @@ def _handler(fake):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self):  # noqa: N802 (the standard library's name)
+        def do_GET(self):  # the name BaseHTTPRequestHandler calls
             fake.record("GET", self.path, self.headers)
             carrier, secret, fits = identify(self.path, self.headers)
             if fake.delay and fake.wait(fake.delay):
@@ -133,8 +115,8 @@ def _handler(fake):
             if secret.startswith("fake:") and secret[5:].isdigit():
                 return self._answer(int(secret[5:]), {"message": "fault"})
             if secret.startswith("wrong") or not fits:
-                return self._answer(401, UNAUTHORIZED[carrier])
-            return self._answer(200, ACCEPTED[carrier])
+                return self._answer(401, CARRIERS[carrier].UNAUTHORIZED)
+            return self._answer(200, CARRIERS[carrier].ACCEPTED)
 
         def _answer(self, status, body, headers=None):
             data = json.dumps(body).encode()
@@ -153,3 +135,32 @@ def _handler(fake):
             pass  # requests are recorded, not printed: they carry credentials
 
     return Handler
+
+
+def main(argv=None):
+    """Serve the fake on 127.0.0.1 until Ctrl-C or SIGTERM."""
+    parser = argparse.ArgumentParser(prog="python -m devtools.fake_carrier",
+                                     description=main.__doc__)
+    parser.add_argument("--port", type=int, default=9000)
+    parser.add_argument("--delay-ms", type=int, default=0,
+                        help="how long each answer takes: a carrier's latency")
+    args = parser.parse_args(argv)
+    fake = FakeCarrier(port=args.port, delay=args.delay_ms / 1000)
+    print("Point the service at it with:")
+    for name, value in fake.environ().items():
+        print(f"  export {name}={value}")
+    print("Any secret is accepted but one starting with 'wrong' (401) or a fault "
+          "such as 'fake:500', 'fake:302', 'fake:hang'.", flush=True)
+    # A background job of a script ignores SIGINT: stop on SIGTERM as on Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        fake.server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        fake.release()
+        fake.server.server_close()
+
+
+if __name__ == "__main__":
+    main()

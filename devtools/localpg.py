@@ -173,8 +173,8 @@ def kept_dir(checkout):
 
 
 def main(argv):
-    """`python -m app.localpg check`: say clearly, before the tests, what is missing.
-    `python -m app.localpg run -- COMMAND...`: run COMMAND with DATABASE_URL naming a
+    """`python -m devtools.localpg check`: say clearly, before the tests, what is missing.
+    `python -m devtools.localpg run -- COMMAND...`: run COMMAND with DATABASE_URL naming a
     throwaway cluster, then remove the cluster (CI's smoke stage)."""
     try:
         bindir = server_bindir()
@@ -187,7 +187,7 @@ def main(argv):
         with temporary() as server:
             env = {**os.environ, "DATABASE_URL": server.url()}
             return subprocess.run(argv[2:], env=env).returncode
-    return "usage: python -m app.localpg check | run -- COMMAND..."
+    return "usage: python -m devtools.localpg check | run -- COMMAND..."
 
 
 if __name__ == "__main__":

@@ -16,10 +16,11 @@ from functools import partial, wraps
 import psycopg
 from flask import Response, g, make_response, request
 
+from ..errors import ApiError, BadRequest, Conflict, Unprocessable
+from ..queries import idempotency
 from . import auth, db
-from .errors import ApiError, BadRequest, Conflict, Unprocessable, answer
+from .answers import error
 from .parsing import json_object, raw_body
-from .queries import idempotency
 
 HEADER = "Idempotency-Key"
 KEY_FORM = re.compile(r"[\x21-\x7e]{1,255}")  # 1 to 255 visible ASCII characters
@@ -76,7 +77,7 @@ def idempotent(view=None, *, prepare=None):
             with db.transaction() as conn:
                 if not claim(conn, scope, request_hash):
                     return replay(idempotency.kept(conn, **scope), request_hash)
-                response = answer(refused) if refused else run(view, conn, *args, **kwargs)
+                response = error(refused) if refused else run(view, conn, *args, **kwargs)
                 if response.status_code >= 500:
                     raise _Unkept(response)
                 idempotency.keep(
@@ -114,7 +115,7 @@ def run(view, conn, *args, **kwargs):
         with conn.transaction():
             return make_response(view(*args, **kwargs))
     except ApiError as exc:
-        return answer(exc)
+        return error(exc)
 
 
 def replay(kept, request_hash):

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app
 
-from .errors import text
+from ..request.answers import text
 
 bp = Blueprint("health", __name__)
 
