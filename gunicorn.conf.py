@@ -14,7 +14,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY", min(os.cpu_count() or 2, 8)))
 
 # A request spends most of its time waiting on PostgreSQL; threads let a worker serve
 # others meanwhile, with none of gevent's monkey-patching of psycopg. gthread, made to
-# refuse new connections as soon as a graceful stop begins (app/worker.py). Measured
+# refuse new connections as soon as a graceful stop begins (app/process/worker.py). Measured
 # against sync workers, more processes with fewer threads, a thread per connection and
 # a one-thread worker: each cost more per request, or held fewer requests at once than
 # the contract's graceful stop and outage bounds need (docs/benchmarks.md).

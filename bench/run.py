@@ -5,10 +5,10 @@ against the peer (bench/peers/: the FastAPI + uvicorn + asyncpg service a user w
 otherwise write), direct and behind nginx, once both are seen to answer the same bytes.
 
 Absolute figures drift on this machine; ratios measured in one run, alternating the
-endpoint with the ceiling (or the service with the peer), do not. Results go into docs/benchmarks.md between its
-result markers. BENCH_SIZES (numbers in the table, default 1000,1000000), BENCH_SECONDS
-(per measurement, default 4), BENCH_ROUNDS (default 3) and BENCH_ONLY (workloads, by
-name) tune the run.
+endpoint with the ceiling (or the service with the peer), do not. Results go into
+docs/benchmarks.md between its result markers. BENCH_SIZES (numbers in the table,
+default 1000,1000000), BENCH_SECONDS (per measurement, default 4), BENCH_ROUNDS
+(default 3) and BENCH_ONLY (workloads, by name) tune the run.
 """
 
 import datetime
@@ -36,10 +36,10 @@ from app.commands import migrations  # noqa: E402
 from app.config import Config  # noqa: E402
 from app.keys import key_hash, new_key  # noqa: E402
 from app.process import pool as db  # noqa: E402
-from devtools import localpg  # noqa: E402
 from app.queries import api_keys  # noqa: E402
 from app.queries import events as events_sql  # noqa: E402
 from app.queries import numbers as numbers_sql  # noqa: E402
+from devtools import localpg  # noqa: E402
 
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,1000000").split(",")]
 SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
@@ -60,7 +60,7 @@ WORKLOADS = [  # (name, wrk script, what it is)
     ("provider", "provider.lua", "register a provider (sealing included)"),
     ("events", "events.lua", "list events, a page of 50"),
 ]
-# A carrier that answers a credential's check in this long (app/fake_carrier.py).
+# A carrier that answers a credential's check in this long (devtools/fake_carrier.py).
 CARRIER_DELAY = 0.2
 ONLY = [w for w in os.environ.get("BENCH_ONLY", "").split(",") if w]  # workloads, by name
 # The peer's own virtualenv (bench/peers/requirements.txt, made by `make bench`).
@@ -275,7 +275,8 @@ def measure(size, cluster, env, servers, log):
     config = Config(database_url=cluster.url())
     started = time.monotonic()
     with db.connect(config) as conn:
-        have = conn.execute("SELECT count(*) AS n FROM numbers WHERE e164 LIKE '+999%'").fetchone()["n"]
+        have = conn.execute(
+            "SELECT count(*) AS n FROM numbers WHERE e164 LIKE '+999%'").fetchone()["n"]
     accounts = max(1, min(ACCOUNTS, size // 100))
     with db.connect(config) as conn:
         events = conn.execute("SELECT count(*) AS n FROM events").fetchone()["n"]
@@ -295,7 +296,8 @@ def measure(size, cluster, env, servers, log):
         api_keys.create(conn, key_hash=key_hash(key), kind="account", account_id=ACCOUNT,
                         label="bench")
         ids = [r["id"] for r in conn.execute(
-            "SELECT id::text AS id FROM numbers WHERE account_id = %s ORDER BY created_at LIMIT 500",
+            "SELECT id::text AS id FROM numbers WHERE account_id = %s"
+            " ORDER BY created_at LIMIT 500",
             (ACCOUNT,))]
         credential = conn.execute(
             "SELECT id::text AS id FROM providers WHERE account_id = %s AND provider = 'twilio'",
@@ -345,7 +347,7 @@ def measure(size, cluster, env, servers, log):
         ceiling = statistics.median(hello_rps)
         # Each round's ratio is taken against the ceiling measured just before it; the
         # median of those, and their spread, say how much the machine drifted.
-        ratios = sorted(r["rps"] / h for r, h in zip(results, hello_rps))
+        ratios = sorted(r["rps"] / h for r, h in zip(results, hello_rps, strict=True))
         rows.append((what, rps, statistics.median(ratios), max(r["p50_ms"] for r in results),
                      max(r["p99_ms"] for r in results), sum(r["server_errors"] for r in results),
                      sum(r["non_2xx"] for r in results), ceiling, ratios[0], ratios[-1]))
@@ -417,7 +419,8 @@ def carrier_check(env, log):
         process.wait(timeout=30)
         carrier.stop()
     registrations = statistics.median(c["rps"] for c, _ in together)
-    ratio = statistics.median(r["rps"] / a["rps"] for (_, r), a in zip(together, alone))
+    ratio = statistics.median(
+        r["rps"] / a["rps"] for (_, r), a in zip(together, alone, strict=True))
     p99s = (statistics.median(a["p99_ms"] for a in alone),
             statistics.median(r["p99_ms"] for _, r in together))
     errors = sum(c["non_2xx"] for c, _ in together)
@@ -485,7 +488,7 @@ def versus_peer(size, servers, wrk_env):
             suffix = "" if route == "direct" else "_nginx"
             env = {**wrk_env, "HUB_PREFIX": prefix}
             pair = {who: servers[who + suffix] for who in ("service", "peer")}
-            for process, port in pair.values():  # warm-up: plans prepared, pages cached
+            for _, port in pair.values():  # warm-up: plans prepared, pages cached
                 wrk(port, script, env, seconds=1)
             results = {"service": [], "peer": []}
             for round_ in range(ROUNDS):
@@ -495,8 +498,8 @@ def versus_peer(size, servers, wrk_env):
                     process, port = pair[who]
                     results[who].append(wrk(port, script, env, server=servers[who][0]))
             ours, theirs = results["service"], results["peer"]
-            rps = sorted(a["rps"] / b["rps"] for a, b in zip(ours, theirs))
-            p99 = sorted(a["p99_ms"] / b["p99_ms"] for a, b in zip(ours, theirs))
+            rps = sorted(a["rps"] / b["rps"] for a, b in zip(ours, theirs, strict=True))
+            p99 = sorted(a["p99_ms"] / b["p99_ms"] for a, b in zip(ours, theirs, strict=True))
             median = lambda runs, field: statistics.median(r[field] for r in runs)  # noqa: E731
             rows.append(
                 f"| {what} | {route} | {median(ours, 'rps'):,.0f} | {median(theirs, 'rps'):,.0f} "
@@ -514,7 +517,8 @@ def versus_peer(size, servers, wrk_env):
 
 
 def write_report(sections, header):
-    text = REPORT.read_text() if REPORT.exists() else f"# Benchmarks\n\n{MARKERS[0]}\n{MARKERS[1]}\n"
+    empty = f"# Benchmarks\n\n{MARKERS[0]}\n{MARKERS[1]}\n"
+    text = REPORT.read_text() if REPORT.exists() else empty
     before, _, rest = text.partition(MARKERS[0])
     _, _, after = rest.partition(MARKERS[1])
     REPORT.write_text(f"{before}{MARKERS[0]}\n{header}\n\n" + "\n".join(sections)

@@ -29,9 +29,9 @@ from app.commands import migrations  # noqa: E402
 from app.config import Config  # noqa: E402
 from app.keys import key_hash, new_key  # noqa: E402
 from app.process import pool as db  # noqa: E402
-from devtools import localpg  # noqa: E402
 from app.queries import api_keys  # noqa: E402
 from bench.run import serve  # noqa: E402
+from devtools import localpg  # noqa: E402
 from kataven import Kataven, __version__  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_SDK_ROUNDS", "15"))
@@ -82,7 +82,7 @@ def compare(base_url, key, number_id):
     finally:
         sdk.close()
         bare.close()
-    ratios = sorted(s / b for s, b in zip(sdk_times, bare_times))
+    ratios = sorted(s / b for s, b in zip(sdk_times, bare_times, strict=True))
     return {"ratio": statistics.median(ratios), "low": ratios[0], "high": ratios[-1],
             "sdk_us": statistics.median(sdk_times) * 1e6,
             "bare_us": statistics.median(bare_times) * 1e6}

@@ -136,7 +136,8 @@ def _event_line(i, accounts):
     account, turn = i % accounts, i // accounts
     # An object of the account (ids made from its index: unique, no random draw per row).
     object_id = f"00000000-0000-4000-8000-{turn // 4 % 10**12:012d}"
-    data = f'{{"agent_id": {{"from": "agent_{turn % AGENTS:03d}", "to": "agent_{(turn + 1) % AGENTS:03d}"}}}}'
+    pin = f'"from": "agent_{turn % AGENTS:03d}", "to": "agent_{(turn + 1) % AGENTS:03d}"'
+    data = f'{{"agent_id": {{{pin}}}}}'
     return (f"{account_id(account)}\tnumber.updated\t{object_id}\t{_stamp(i)}\t{SEED_KEY_ID}"
             f"\taccount\tseed-{i}\t{data}\n")
 

@@ -12,7 +12,11 @@ from .ids import uuid_or_404
 from .operations import operation
 from .reads import One, Page
 from .schemas import (
-    CreateNumberRequest, ListNumbersQuery, NumberList, PhoneNumber, UpdateNumberRequest,
+    CreateNumberRequest,
+    ListNumbersQuery,
+    NumberList,
+    PhoneNumber,
+    UpdateNumberRequest,
 )
 
 bp = Blueprint("numbers", __name__, url_prefix="/numbers")

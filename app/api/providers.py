@@ -13,8 +13,12 @@ from .ids import uuid_or_404
 from .operations import operation
 from .reads import One, Page
 from .schemas import (
-    CreateProviderRequest, ListProvidersQuery, ProviderCredential, ProviderList,
-    UpdateProviderRequest, check_credentials,
+    CreateProviderRequest,
+    ListProvidersQuery,
+    ProviderCredential,
+    ProviderList,
+    UpdateProviderRequest,
+    check_credentials,
 )
 
 bp = Blueprint("providers", __name__, url_prefix="/providers")

@@ -11,8 +11,11 @@ from datetime import datetime, timedelta, timezone
 import phonenumbers
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..carriers import CARRIERS, NAMES as PROVIDERS
-from ..forms import AGENT_ID, CONTROL, CREDENTIAL_NAME, E164 as E164_FORM, UUID as UUID_FORM
+from ..carriers import CARRIERS
+from ..carriers import NAMES as PROVIDERS
+from ..forms import AGENT_ID, CONTROL, CREDENTIAL_NAME
+from ..forms import E164 as E164_FORM
+from ..forms import UUID as UUID_FORM
 
 # Credential fields: how many, and how long a value may be.
 MAX_CREDENTIAL_FIELDS = 20
@@ -157,11 +160,13 @@ class Credentials(Documented, fields.Field):
             raise ValidationError(f"at most {MAX_CREDENTIAL_FIELDS} fields")
         for name, secret in value.items():
             if not CREDENTIAL_NAME.fullmatch(name):
-                raise ValidationError({name: ["field names are 1 to 64 characters of a-z A-Z 0-9 _"]})
+                raise ValidationError(
+                    {name: ["field names are 1 to 64 characters of a-z A-Z 0-9 _"]})
             if not isinstance(secret, str) or not secret:
                 raise ValidationError({name: ["must be a non-empty string"]})
             if len(secret) > MAX_CREDENTIAL_VALUE:
-                raise ValidationError({name: [f"must be at most {MAX_CREDENTIAL_VALUE} characters"]})
+                raise ValidationError(
+                    {name: [f"must be at most {MAX_CREDENTIAL_VALUE} characters"]})
         return value
 
 

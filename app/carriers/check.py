@@ -143,7 +143,8 @@ def _reason(exc):
     """A short cause, naming no URL (a Twilio URL holds the account SID)."""
     if isinstance(exc, httpx.ConnectError):
         text = str(exc).upper()
-        return "TLS handshake failed" if "SSL" in text or "CERTIFICATE" in text else "could not connect"
+        tls = "SSL" in text or "CERTIFICATE" in text
+        return "TLS handshake failed" if tls else "could not connect"
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
         return "connection closed before an answer"
     return "request failed"

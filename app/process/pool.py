@@ -28,9 +28,8 @@ def conninfo(config):
         f" -c lock_timeout={config.statement_timeout_ms // 2}"
         " -c idle_in_transaction_session_timeout=10000"
         # Prepared statements keep one plan: with auto, PostgreSQL re-planned a page
-        # query at every execution (its custom plan looked cheaper than the generic
-        # one), 100 of its 230 us of server time at a million numbers. Every query
-        # here is an index lookup whose plan does not depend on the values.
+        # query at every execution (docs/benchmarks.md). Every query here is an index
+        # lookup whose plan does not depend on the values.
         " -c plan_cache_mode=force_generic_plan"
     )
     params["options"] = f"{params.get('options', '')} {settings}".strip()

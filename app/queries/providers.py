@@ -104,7 +104,8 @@ def update(conn, account_id, credential_id, origin, *, label=None, sealed=None):
                UPDATE providers AS target
                   SET label = COALESCE(%(label)s::text, target.label),
                       sealed_credentials = COALESCE(%(sealed)s::bytea, target.sealed_credentials),
-                      credential_keys = COALESCE(%(credential_keys)s::text[], target.credential_keys),
+                      credential_keys = COALESCE(%(credential_keys)s::text[],
+                                                 target.credential_keys),
                       sealing_key_id = COALESCE(%(sealing_key_id)s::text, target.sealing_key_id),
                       verified_at = CASE WHEN %(rotated)s THEN %(verified_at)s::timestamptz
                                          ELSE target.verified_at END,

@@ -89,7 +89,7 @@ def request_id_from(incoming):
 
 
 def access_line(*, request_id, method, path, status, started, account_id, remote_addr):
-    """The one log line of a request, as Flask's hooks and app/api/hot_reads.py write it."""
+    """The one log line of a request, as Flask's hooks and the fast path write it."""
     return {
         "time": utc_now(),
         "level": "info",
@@ -112,8 +112,8 @@ def _start():
 
 def _finish(response):
     response.headers["X-Request-ID"] = g.get("request_id", "")
-    # Not through the logging module: its records, locks and formatting cost a seventh
-    # of a request's time here (110 us of 840 measured on GET one number).
+    # Not through the logging module: its records, locks and formatting cost a large
+    # share of a read's time (docs/benchmarks.md).
     current_app.extensions["access_log"](access_line(
         request_id=g.get("request_id"), method=request.method, path=request.path,
         status=response.status_code, started=g.get("started"),

@@ -29,10 +29,11 @@ BEARER = re.compile(r"Bearer +([A-Za-z0-9._~+/-]{1,200}=*)", re.IGNORECASE)
 POSITION = re.compile(r"n\|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)\|([0-9a-f-]{36})")
 # Each number's fields, in the contract's order; the timestamps formatted by PostgreSQL
 # (to_char, cheaper there than a strftime per field here).
-COLUMNS = """n.id::text AS id, n.e164, n.provider, n.credentials_id::text AS credentials_id,
+RFC3339 = """'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'"""
+COLUMNS = f"""n.id::text AS id, n.e164, n.provider, n.credentials_id::text AS credentials_id,
              n.agent_id, n.inbound_enabled, n.outbound_enabled,
-             to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at,
-             to_char(n.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS updated_at"""
+             to_char(n.created_at AT TIME ZONE 'UTC', {RFC3339}) AS created_at,
+             to_char(n.updated_at AT TIME ZONE 'UTC', {RFC3339}) AS updated_at"""
 # The key's check and the page in one statement: no key, no rows; a key, and its
 # account's page (a NULL row when the account has none).
 LIST = f"""
