@@ -30,7 +30,7 @@ from app.config import Config  # noqa: E402
 from app.keys import key_hash, new_key  # noqa: E402
 from app.process import pool as db  # noqa: E402
 from app.queries import api_keys  # noqa: E402
-from bench.run import serve  # noqa: E402
+from bench.servers import serve  # noqa: E402
 from devtools import localpg  # noqa: E402
 from kataven import Kataven, __version__  # noqa: E402
 

@@ -1,0 +1,91 @@
+"""The servers a benchmark measures, each started in a session of its own on a free port:
+the service (and the hello-world ceiling) under the production gunicorn.conf.py, the
+peer, and nginx with deploy/nginx.conf in front of either."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# The peer's own virtualenv (bench/peers/requirements.txt, made by `make bench`).
+PEER_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(app_path, env, log):
+    """gunicorn with the production gunicorn.conf.py on a free port; (process, port)."""
+    port = free_port()
+    return launch([sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
+                    "--bind", f"127.0.0.1:{port}", app_path], port, env, log), port
+
+
+def serve_peer(env, log):
+    """The peer at its best settings (2 workers as the service has, uvloop, httptools,
+    no access log), from its own virtualenv; (process, port)."""
+    port = free_port()
+    return launch([str(PEER_PYTHON), "-m", "uvicorn", "bench.peers.fastapi_app:app",
+                    "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
+                    "--loop", "uvloop", "--http", "httptools", "--no-access-log"],
+                   port, env, log), port
+
+
+def serve_nginx(upstream, workdir, log):
+    """nginx with deploy/nginx.conf in front of `upstream`, on a free port; (process, port).
+
+    Only the ports, the pid file and the rate limit change. The limit is per client
+    address, and wrk is one client asking thousands of times a second: it is raised far
+    above what wrk reaches (so that its bookkeeping is still paid, and nothing is 429).
+    """
+    port = free_port()
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    for old, new in (("listen 80;", f"listen 127.0.0.1:{port};"),
+                     ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream};"),
+                     ("rate=20r/s", "rate=1000000r/s"), ("burst=40", "burst=100000")):
+        assert old in conf, f"deploy/nginx.conf no longer has {old!r}"
+        conf = conf.replace(old, new)
+    conf = re.sub(r"(?m)^pid .*$", f"pid {workdir}/nginx-{port}.pid;", conf)
+    path = Path(workdir) / f"nginx-{port}.conf"
+    path.write_text(conf)
+    return launch(["nginx", "-p", str(workdir), "-c", str(path), "-g", "daemon off;"],
+                   port, os.environ, log), port
+
+
+def launch(command, port, env, log):
+    """A server in a session of its own (its CPU is counted by process group), once its
+    port takes connections."""
+    process = subprocess.Popen(command, cwd=ROOT, env={**env, "PORT": str(port)},
+                               stdout=log, stderr=log, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.1)
+    raise SystemExit(f"{command[0]} ... did not start (see .bench.log)")
+
+
+def cpu_seconds(process):
+    """User and system CPU of every process in the server's process group so far."""
+    ticks = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == process.pid:  # its process group
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
