@@ -56,7 +56,7 @@ def server_account():
     raise RuntimeError("running as root, and neither 'postgres' nor 'nobody' exists")
 
 
-def _as_account(account, args):
+def as_account(account, args):
     return [
         "setpriv", f"--reuid={account.pw_uid}", f"--regid={account.pw_gid}",
         "--clear-groups", "--", *args,
@@ -67,7 +67,7 @@ def can_reach(account, path, test="-w"):
     """Whether the account passes `test` on path: every parent must let it through."""
     if account is None:
         return True
-    probe = subprocess.run(_as_account(account, ["test", test, str(path)]))
+    probe = subprocess.run(as_account(account, ["test", test, str(path)]))
     return probe.returncode == 0
 
 
@@ -86,7 +86,7 @@ def _prepare(base_dir, account, bindir):
     for program in ("initdb", "postgres"):
         command = [f"{bindir}/{program}"]
         if account is not None:
-            command = _as_account(account, command)
+            command = as_account(account, command)
         wrapper = base_dir / "bin" / program
         wrapper.write_text(f'#!/bin/sh\nexec setsid {shlex.join(command)} "$@"\n')
         wrapper.chmod(0o755)

@@ -18,31 +18,35 @@ def pending_files(applied, sql_dir=SQL_DIR):
 
 
 def upgrade(conn, sql_dir=SQL_DIR):
-    """Apply what is pending; return the versions applied.
+    """Apply what is pending, a file at a time; return the versions applied.
 
-    A session advisory lock serialises concurrent runs (several release phases, or
-    web processes starting together): the second waits, then finds nothing to do.
-    Each file and its record commit together, so a failed file leaves no trace.
+    Each file runs in a transaction of its own, which first takes a transaction-scoped
+    advisory lock and only then reads what is applied: concurrent runs (several release
+    phases, web processes starting together) take turns, and each file is applied once.
+    The lock ends with its transaction, so it holds the same through a transaction
+    pooler, where a session lock would be taken on one server connection and released
+    (or not) on another. A file and its record commit together: a failed file leaves no
+    trace.
     """
-    conn.execute("SELECT pg_advisory_lock(%s)", (LOCK_ID,))
-    try:
-        conn.execute(
-            """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version     text        PRIMARY KEY,
-                applied_at  timestamptz NOT NULL DEFAULT now()
-            )
-            """
-        )
-        applied = {r["version"] for r in conn.execute("SELECT version FROM schema_migrations")}
-        done = []
-        for version, path in pending_files(applied, sql_dir):
-            with conn.transaction():
-                conn.execute(path.read_text())
-                conn.execute(
-                    "INSERT INTO schema_migrations (version) VALUES (%s)", (version,)
+    done = []
+    while True:
+        with conn.transaction():
+            # A migration may rightly take long, and wait as long as another's lock.
+            conn.execute("SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0")
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_ID,))
+            conn.execute(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version     text        PRIMARY KEY,
+                    applied_at  timestamptz NOT NULL DEFAULT now()
                 )
-            done.append(f"{version} {path.name}")
-        return done
-    finally:
-        conn.execute("SELECT pg_advisory_unlock(%s)", (LOCK_ID,))
+                """
+            )
+            applied = {r["version"] for r in conn.execute("SELECT version FROM schema_migrations")}
+            pending = pending_files(applied, sql_dir)
+            if not pending:
+                return done
+            version, path = pending[0]
+            conn.execute(path.read_text())
+            conn.execute("INSERT INTO schema_migrations (version) VALUES (%s)", (version,))
+        done.append(f"{version} {path.name}")

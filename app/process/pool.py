@@ -18,21 +18,13 @@ log = logging.getLogger(__name__)
 
 
 def conninfo(config):
-    """The libpq connection string: DATABASE_URL plus the service's session limits."""
+    """The libpq connection string: DATABASE_URL, and what this client does on its side.
+
+    No startup `options` (PgBouncer refuses them) and no session setting: DATABASE_URL
+    may name PostgreSQL or a transaction pooler, where a session is only lent for one
+    transaction. The service's deadlines ride in each statement instead (Deadlines).
+    """
     params = conninfo_to_dict(config.database_url)
-    settings = (
-        # No statement or forgotten transaction holds a worker (or a lock) longer than
-        # the contract's 5 seconds; a lock wait (a retry behind the first request with
-        # its Idempotency-Key, say) gives up before the statement would, to be told apart.
-        f"-c statement_timeout={config.statement_timeout_ms}"
-        f" -c lock_timeout={config.statement_timeout_ms // 2}"
-        " -c idle_in_transaction_session_timeout=10000"
-        # Prepared statements keep one plan: with auto, PostgreSQL re-planned a page
-        # query at every execution (docs/benchmarks.md). Every query here is an index
-        # lookup whose plan does not depend on the values.
-        " -c plan_cache_mode=force_generic_plan"
-    )
-    params["options"] = f"{params.get('options', '')} {settings}".strip()
     params.setdefault("connect_timeout", config.connect_timeout)
     params.setdefault("application_name", "kataven-hub")
     # TCP keepalives find a peer that vanished without closing the connection.
@@ -44,15 +36,40 @@ def conninfo(config):
     return make_conninfo(**params)
 
 
+def deadlines(config):
+    """The cursor every request's statement runs through: each goes to the server as one
+    message of the simple protocol, its values bound by psycopg on this side, after the
+    service's deadlines as SET LOCAL.
+
+    So each statement brings its own limits, whatever server connection a pooler lends
+    it: in its implicit transaction, or in the explicit one it is part of, they end with
+    that transaction and nothing outlives it; no statement is prepared on the server
+    (the next transaction may run on a connection that never saw it); and all of it costs
+    no round trip (docs/benchmarks.md). No statement or forgotten transaction holds a
+    worker or a lock past the contract's 5 seconds, and a lock wait (a retry behind the
+    first request with its Idempotency-Key, say) gives up before the statement would, to
+    be told apart.
+    """
+    prefix = (f"SET LOCAL statement_timeout = {int(config.statement_timeout_ms)};"
+              f" SET LOCAL lock_timeout = {int(config.statement_timeout_ms) // 2};"
+              " SET LOCAL idle_in_transaction_session_timeout = 10000; ")
+
+    class Deadlines(psycopg.ClientCursor):
+        def execute(self, query, params=None, **kwargs):
+            super().execute(prefix + query, params, **kwargs)
+            while self.nextset():  # past the SETs' results, to the statement's own
+                pass
+            return self
+
+    return Deadlines
+
+
 def connect(config):
     """A single connection outside the pool, for the command line: no request limits,
-    since a migration or a bulk load may rightly take longer, and `db upgrade` waits
-    on another's advisory lock as long as that one runs."""
-    conn = psycopg.connect(conninfo(config), autocommit=True, row_factory=dict_row)
-    conn.execute("SET statement_timeout = 0")
-    conn.execute("SET lock_timeout = 0")
-    conn.execute("SET idle_in_transaction_session_timeout = 0")
-    return conn
+    since a migration or a bulk load may rightly take longer. Any limit it needs, it
+    sets in its own transaction."""
+    return psycopg.connect(conninfo(config), autocommit=True, row_factory=dict_row,
+                           prepare_threshold=None)
 
 
 def is_stale(conn):
@@ -108,7 +125,8 @@ class Database:
         cfg = self.config
         pool = ConnectionPool(
             conninfo(cfg),
-            kwargs={"autocommit": True, "row_factory": dict_row},
+            kwargs={"autocommit": True, "row_factory": dict_row, "prepare_threshold": None,
+                    "cursor_factory": deadlines(cfg)},
             min_size=cfg.pool_max_size,
             max_size=cfg.pool_max_size,
             timeout=cfg.pool_timeout,

@@ -1,0 +1,121 @@
+"""A local PgBouncer in transaction pooling in front of a PostgreSQL, for the tests, CI and
+the benchmark: production's topology on one machine.
+
+PgBouncer refuses to run as root, like PostgreSQL: when we are root, it runs as the same
+unprivileged account as the local cluster (devtools/localpg.py).
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from . import localpg
+
+MISSING = "PgBouncer was not found: apt-get install pgbouncer (Debian's, 1.18 or later)"
+
+
+def find_pgbouncer():
+    """The pgbouncer program, or None."""
+    return shutil.which("pgbouncer") or next(
+        (path for path in ("/usr/sbin/pgbouncer", "/usr/bin/pgbouncer") if os.path.exists(path)),
+        None)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PgBouncer:
+    """PgBouncer on 127.0.0.1 and a free port, in front of the database `upstream_url`
+    names: `pool_size` server connections for the whole of its clients."""
+
+    def __init__(self, upstream_url, pool_size=4, max_client_conn=200):
+        self.upstream = conninfo_to_dict(upstream_url)
+        self.port = free_port()
+        self.pool_size = pool_size
+        self.dir = Path(tempfile.mkdtemp(prefix="kataven-pgbouncer-"))
+        os.chmod(self.dir, 0o755)
+        self.max_client_conn = max_client_conn
+        self.process = None
+
+    def config(self):
+        database = self.upstream.get("dbname", "postgres")
+        server = " ".join(f"{name}={self.upstream[name]}"
+                          for name in ("host", "port", "user") if name in self.upstream)
+        return "\n".join([
+            "[databases]",
+            f"{database} = {server} dbname={database}",
+            "[pgbouncer]",
+            "listen_addr = 127.0.0.1",
+            f"listen_port = {self.port}",
+            "unix_socket_dir =",
+            "auth_type = trust",
+            f"auth_file = {self.dir / 'users.txt'}",
+            "pool_mode = transaction",
+            f"default_pool_size = {self.pool_size}",
+            "min_pool_size = 0",
+            "reserve_pool_size = 0",
+            f"max_client_conn = {self.max_client_conn}",
+            "server_login_retry = 1",
+            "server_connect_timeout = 2",
+            "log_connections = 0",
+            "log_disconnections = 0",
+            f"logfile = {self.dir / 'pgbouncer.log'}",
+            f"pidfile = {self.dir / 'pgbouncer.pid'}",
+            "",
+        ])
+
+    def start(self, timeout=10):
+        program = find_pgbouncer()
+        if program is None:
+            raise localpg.ServerMissing(MISSING)
+        (self.dir / "users.txt").write_text(f'"{self.upstream.get("user", "postgres")}" ""\n')
+        path = self.dir / "pgbouncer.ini"
+        path.write_text(self.config())
+        account = localpg.server_account()
+        command = [program, str(path)]
+        if account is not None:
+            for item in self.dir.iterdir():
+                os.chown(item, account.pw_uid, account.pw_gid)
+            os.chown(self.dir, account.pw_uid, account.pw_gid)
+            command = localpg.as_account(account, command)
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"pgbouncer exited:\n{self.log()}")
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return self
+            time.sleep(0.05)
+        raise RuntimeError(f"pgbouncer did not start:\n{self.log()}")
+
+    def url(self):
+        """The libpq URL of the database through PgBouncer."""
+        return make_conninfo(**{**self.upstream, "host": "127.0.0.1", "port": str(self.port)})
+
+    def log(self):
+        try:
+            return (self.dir / "pgbouncer.log").read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)  # PgBouncer's immediate shutdown
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
