@@ -3,12 +3,13 @@ the service (and the hello-world ceiling) under the production gunicorn.conf.py,
 peer, and nginx with deploy/nginx.conf in front of either."""
 
 import os
-import re
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from devtools import nginx
 
 ROOT = Path(__file__).resolve().parent.parent
 # The peer's own virtualenv (bench/peers/requirements.txt, made by `make bench`).
@@ -41,20 +42,12 @@ def serve_peer(env, log):
 def serve_nginx(upstream, workdir, log):
     """nginx with deploy/nginx.conf in front of `upstream`, on a free port; (process, port).
 
-    Only the ports, the pid file and the rate limit change. The limit is per client
-    address, and wrk is one client asking thousands of times a second: it is raised far
-    above what wrk reaches (so that its bookkeeping is still paid, and nothing is 429).
+    Only the ports, the pid file and the rate limit change (devtools/nginx.py). The
+    limit is per client address, and wrk is one client asking thousands of times a second.
     """
     port = free_port()
-    conf = (ROOT / "deploy" / "nginx.conf").read_text()
-    for old, new in (("listen 80;", f"listen 127.0.0.1:{port};"),
-                     ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream};"),
-                     ("rate=20r/s", "rate=1000000r/s"), ("burst=40", "burst=100000")):
-        assert old in conf, f"deploy/nginx.conf no longer has {old!r}"
-        conf = conf.replace(old, new)
-    conf = re.sub(r"(?m)^pid .*$", f"pid {workdir}/nginx-{port}.pid;", conf)
     path = Path(workdir) / f"nginx-{port}.conf"
-    path.write_text(conf)
+    path.write_text(nginx.deploy_config(workdir, port, [upstream], unlimited=True))
     return launch(["nginx", "-p", str(workdir), "-c", str(path), "-g", "daemon off;"],
                    port, os.environ, log), port
 

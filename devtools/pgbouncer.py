@@ -19,6 +19,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from . import localpg
 
 MISSING = "PgBouncer was not found: apt-get install pgbouncer (Debian's, 1.18 or later)"
+SHIPPED = Path(__file__).resolve().parent.parent / "deploy" / "pgbouncer.ini"
 
 
 def find_pgbouncer():
@@ -48,31 +49,31 @@ class PgBouncer:
         self.process = None
 
     def config(self):
+        """deploy/pgbouncer.ini, with its database, address, authentication, pool size and
+        paths moved to this machine's: what is tested is what is shipped."""
         database = self.upstream.get("dbname", "postgres")
         server = " ".join(f"{name}={self.upstream[name]}"
                           for name in ("host", "port", "user") if name in self.upstream)
-        return "\n".join([
-            "[databases]",
-            f"{database} = {server} dbname={database}",
-            "[pgbouncer]",
-            "listen_addr = 127.0.0.1",
-            f"listen_port = {self.port}",
-            "unix_socket_dir =",
-            "auth_type = trust",
-            f"auth_file = {self.dir / 'users.txt'}",
-            "pool_mode = transaction",
-            f"default_pool_size = {self.pool_size}",
-            "min_pool_size = 0",
-            "reserve_pool_size = 0",
-            f"max_client_conn = {self.max_client_conn}",
-            "server_login_retry = 1",
-            "server_connect_timeout = 2",
-            "log_connections = 0",
-            "log_disconnections = 0",
-            f"logfile = {self.dir / 'pgbouncer.log'}",
-            f"pidfile = {self.dir / 'pgbouncer.pid'}",
-            "",
-        ])
+        moved = {
+            "listen_addr": "127.0.0.1", "listen_port": str(self.port),
+            "auth_type": "trust", "auth_file": str(self.dir / "users.txt"),
+            "default_pool_size": str(self.pool_size), "reserve_pool_size": "0",
+            "max_client_conn": str(self.max_client_conn),
+            "logfile": str(self.dir / "pgbouncer.log"),
+            "pidfile": str(self.dir / "pgbouncer.pid"), "unix_socket_dir": "",
+        }
+        lines, section = [], None
+        for line in SHIPPED.read_text().splitlines():
+            name = line.partition("=")[0].strip()
+            if line.startswith("["):
+                section = line.strip()
+            elif section == "[databases]" and name and not line.startswith(";"):
+                line = f"{database} = {server} dbname={database}"
+            elif name in moved:
+                line = f"{name} = {moved.pop(name)}"
+            lines.append(line)
+        assert not moved, f"deploy/pgbouncer.ini no longer sets {', '.join(moved)}"
+        return "\n".join(lines) + "\n"
 
     def start(self, timeout=10):
         program = find_pgbouncer()
