@@ -12,6 +12,7 @@ default 1000,1000000), BENCH_SECONDS (per measurement, default 4), BENCH_ROUNDS
 """
 
 import datetime
+import itertools
 import json
 import os
 import platform
@@ -45,7 +46,7 @@ from bench.servers import (  # noqa: E402
     serve_nginx,
     serve_peer,
 )
-from devtools import localpg  # noqa: E402
+from devtools import localpg, pgbouncer  # noqa: E402
 
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,1000000").split(",")]
 SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
@@ -70,6 +71,9 @@ WORKLOADS = [  # (name, wrk script, what it is)
 CARRIER_DELAY = 0.2
 ONLY = [w for w in os.environ.get("BENCH_ONLY", "").split(",") if w]  # workloads, by name
 PEER_WORKLOADS = [("list", "list.lua", "list of 50"), ("get", "get.lua", "get one")]
+POOLED_WORKLOADS = [*PEER_WORKLOADS, ("register", "register.lua", "register a number")]
+# A commit to measure beside this checkout (its own worktree, served the same way).
+BASELINE = os.environ.get("BENCH_BASELINE")
 # Behind nginx (deploy/nginx.conf) the API is /v1/...; direct it is /api/v1/....
 ROUTES = {"direct": "/api/v1", "nginx": "/v1"}
 SERVER_SETTINGS = {
@@ -149,23 +153,11 @@ def list_query(conn, **filters):
 
 
 def explain(conn, query, params):
-    """EXPLAIN ANALYZE of the plan the service uses: its prepared statement's generic
-    plan (the session has plan_cache_mode=force_generic_plan, as the service's has)."""
-    names = []
-
-    def placeholder(match):
-        if match[1] not in names:
-            names.append(match[1])
-        return f"${names.index(match[1]) + 1}"
-
-    conn.execute("PREPARE bench_plan AS " + re.sub(r"%\((\w+)\)s", placeholder, query))
-    args = ClientCursor(conn).mogrify(", ".join(["%s"] * len(names)), [params[n] for n in names])
-    try:
-        rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, SUMMARY OFF) "
-                            f"EXECUTE bench_plan({args})").fetchall()
-    finally:
-        conn.execute("DEALLOCATE bench_plan")
-    return "\n".join(r["QUERY PLAN"] for r in rows)
+    """EXPLAIN ANALYZE of the plan the service gets: its values bound in the statement's
+    text, as the service sends it (app/process/pool.py), so planned with them."""
+    statement = ClientCursor(conn).mogrify(query, params)
+    rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, SUMMARY OFF) " + statement)
+    return "\n".join(r["QUERY PLAN"] for r in rows.fetchall())
 
 
 def round_trips(conn, port, key, paths, requests=200):
@@ -180,9 +172,10 @@ def round_trips(conn, port, key, paths, requests=200):
         answer.read()
         assert answer.status == 200, answer.status
     client.close()
+    # Not the SET LOCALs of each statement's deadlines: they ride in its own message.
     calls = conn.execute("""
         SELECT coalesce(sum(calls), 0) AS n FROM pg_stat_statements
-         WHERE query NOT ILIKE '%pg_stat_statements%'
+         WHERE query NOT ILIKE '%pg_stat_statements%' AND query NOT ILIKE 'SET LOCAL %'
     """).fetchone()["n"]
     return calls / requests
 
@@ -259,17 +252,23 @@ def measure(size, cluster, env, servers, log):
         floor = pgbench(cluster.url(), list_query(conn))
     wrk_env = {"HUB_KEY": key, "HUB_IDS": ",".join(ids), "HUB_CREDENTIALS_ID": credential}
     same_answers(servers, key, ids)
-    peer_rows = versus_peer(size, servers, wrk_env)
+    peer_rows = [row for via in ROUTES for row in side_by_side(
+        size, servers, "service" + ("_nginx" if via == "nginx" else ""),
+        "peer" + ("_nginx" if via == "nginx" else ""), PEER_WORKLOADS, wrk_env, via)]
+    pooled_rows = side_by_side(size, servers, "pooled", "service", POOLED_WORKLOADS, wrk_env,
+                               extra=servers["pgbouncer"][0])
+    baseline_rows = (side_by_side(size, servers, "service", "baseline", POOLED_WORKLOADS,
+                                  wrk_env) if "baseline" in servers else [])
     rows = []
     for name, script, what in WORKLOADS:
         if ONLY and name not in ONLY:
             continue
         hello_rps, results = [], []
-        wrk(service_port, script, {**wrk_env, "HUB_NONCE": str(100 + SIZES.index(size))},
-            seconds=1)  # warm-up: plans prepared, pages cached
+        wrk(service_port, script, {**wrk_env, "HUB_NONCE": str(next(NONCES))},
+            seconds=1)  # warm-up: pages cached
         for round_ in range(ROUNDS):
             hello_rps.append(wrk(hello_port, "hello.lua", {})["rps"])
-            nonce = {"HUB_NONCE": str(SIZES.index(size) * ROUNDS + round_)}
+            nonce = {"HUB_NONCE": str(next(NONCES))}
             results.append(wrk(service_port, script, {**wrk_env, **nonce}))
             print(f"    round {round_}: hello {hello_rps[-1]:.0f}, {name} {results[-1]['rps']:.0f}",
                   flush=True)
@@ -304,10 +303,15 @@ def measure(size, cluster, env, servers, log):
     lines += ["", "Against the peer (bench/peers/: FastAPI + uvicorn + asyncpg + orjson), in the "
               "same rounds, alternating; ratios are the service's over the peer's, median of the "
               "rounds (range); CPU is the servers' own processes per request (us):", "",
-              "| read | via | service req/s | peer req/s | req/s ratio | service p99 ms "
-              "| peer p99 ms | p99 ratio | service CPU | peer CPU |",
-              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    lines += peer_rows
+              *table("service", "peer"), *peer_rows]
+    lines += ["", "Through PgBouncer (deploy/pgbouncer.ini, transaction pooling) against a direct "
+              "connection, the same code, alternating; ratios are through-pooler over direct; "
+              "the last column is PgBouncer's own CPU per request (us):", "",
+              *table("pooled", "direct", "PgBouncer CPU"), *pooled_rows]
+    if baseline_rows:
+        lines += ["", f"This checkout against {BASELINE} (its own checkout, same database, "
+                  "direct), alternating; ratios are now over then:", "",
+                  *table("now", BASELINE), *baseline_rows]
     lines += ["", "Statements PostgreSQL ran per authenticated read (pg_stat_statements): "
               + ", ".join(f"{k} {v:.2f}" for k, v in trips.items()) + ".", ""]
     for name, plan in plans.items():
@@ -408,42 +412,71 @@ def same_answers(servers, key, ids):
                                  f"\n{ours}\n{theirs}")
 
 
-def versus_peer(size, servers, wrk_env):
-    """The hot reads, service against peer, direct and behind nginx: table rows."""
+NONCES = itertools.count()  # a registration run's own numbers (bench/wrk/register.lua)
+
+
+def side_by_side(size, servers, a, b, workloads, wrk_env, via="direct", extra=None):
+    """Servers `a` and `b` (names in `servers`) under each workload (name, script, what),
+    in alternating rounds: table rows of a over b (requests/s, p99, CPU per request of
+    each one's own processes; `extra`: a process whose CPU per request is shown too)."""
     rows = []
-    for name, script, what in PEER_WORKLOADS:
+    prefix = ROUTES[via]
+    for name, script, what in workloads:
         if ONLY and name not in ONLY:
             continue
-        for route, prefix in ROUTES.items():
-            suffix = "" if route == "direct" else "_nginx"
-            env = {**wrk_env, "HUB_PREFIX": prefix}
-            pair = {who: servers[who + suffix] for who in ("service", "peer")}
-            for _, port in pair.values():  # warm-up: plans prepared, pages cached
-                wrk(port, script, env, seconds=1)
-            results = {"service": [], "peer": []}
-            for round_ in range(ROUNDS):
-                order = ("service", "peer") if round_ % 2 == 0 else ("peer", "service")
-                for who in order:
-                    # The CPU counted is the server's own (behind nginx: the app's).
-                    process, port = pair[who]
-                    results[who].append(wrk(port, script, env, server=servers[who][0]))
-            ours, theirs = results["service"], results["peer"]
-            rps = sorted(a["rps"] / b["rps"] for a, b in zip(ours, theirs, strict=True))
-            p99 = sorted(a["p99_ms"] / b["p99_ms"] for a, b in zip(ours, theirs, strict=True))
-            median = lambda runs, field: statistics.median(r[field] for r in runs)  # noqa: E731
-            rows.append(
-                f"| {what} | {route} | {median(ours, 'rps'):,.0f} | {median(theirs, 'rps'):,.0f} "
-                f"| {statistics.median(rps):.2f} ({rps[0]:.2f}-{rps[-1]:.2f}) "
-                f"| {median(ours, 'p99_ms'):.1f} | {median(theirs, 'p99_ms'):.1f} "
-                f"| {statistics.median(p99):.2f} ({p99[0]:.2f}-{p99[-1]:.2f}) "
-                f"| {median(ours, 'cpu_us'):,.0f} | {median(theirs, 'cpu_us'):,.0f} |")
-            errors = sum(r["non_2xx"] + r["socket_errors"] for r in ours + theirs)
-            print(f"  {size:>10,} {what:<10} {route:<6} service/peer req/s "
-                  f"{statistics.median(rps):.2f} ({rps[0]:.2f}-{rps[-1]:.2f}), p99 "
-                  f"{statistics.median(p99):.2f}; non-2xx or socket errors: {errors}", flush=True)
-            if errors:
-                raise SystemExit("errors while measuring against the peer: see .bench.log")
+        env = {**wrk_env, "HUB_PREFIX": prefix}
+        for who in (a, b):  # warm-up: plans made, pages cached
+            wrk(servers[who][1], script, {**env, "HUB_NONCE": str(next(NONCES))}, seconds=1)
+        results = {a: [], b: []}
+        extras = []
+        for round_ in range(ROUNDS):
+            for who in (a, b) if round_ % 2 == 0 else (b, a):
+                # The CPU counted is the app's own (behind nginx: the app's, not nginx's).
+                app = servers[who.removesuffix("_nginx")][0]
+                before = extra and cpu_seconds(extra)
+                nonce = next(NONCES)
+                assert nonce < 199, "register.lua's numbers would collide: fewer runs"
+                results[who].append(wrk(servers[who][1], script,
+                                        {**env, "HUB_NONCE": str(nonce)}, server=app))
+                if extra and who == a:
+                    extras.append((cpu_seconds(extra) - before) * 1e6
+                                  / max(results[who][-1]["requests"], 1))
+        ours, theirs = results[a], results[b]
+        rps = sorted(x["rps"] / y["rps"] for x, y in zip(ours, theirs, strict=True))
+        p99 = sorted(x["p99_ms"] / y["p99_ms"] for x, y in zip(ours, theirs, strict=True))
+        cpu = sorted(x["cpu_us"] / y["cpu_us"] for x, y in zip(ours, theirs, strict=True))
+        median = lambda runs, field: statistics.median(r[field] for r in runs)  # noqa: E731
+        rows.append(
+            f"| {what} | {via} | {median(ours, 'rps'):,.0f} | {median(theirs, 'rps'):,.0f} "
+            f"| {statistics.median(rps):.2f} ({rps[0]:.2f}-{rps[-1]:.2f}) "
+            f"| {median(ours, 'p99_ms'):.1f} | {median(theirs, 'p99_ms'):.1f} "
+            f"| {statistics.median(p99):.2f} ({p99[0]:.2f}-{p99[-1]:.2f}) "
+            f"| {median(ours, 'cpu_us'):,.0f} | {median(theirs, 'cpu_us'):,.0f} "
+            f"| {statistics.median(cpu):.2f} |"
+            + (f" {statistics.median(extras):,.0f} |" if extra else ""))
+        errors = sum(r["non_2xx"] + r["socket_errors"] for r in ours + theirs)
+        print(f"  {size:>10,} {what:<26} {via:<6} {a}/{b} req/s {statistics.median(rps):.2f} "
+              f"({rps[0]:.2f}-{rps[-1]:.2f}), p99 {statistics.median(p99):.2f}, CPU "
+              f"{statistics.median(cpu):.2f}; non-2xx or socket errors: {errors}", flush=True)
+        if errors:
+            raise SystemExit(f"errors while measuring {a} against {b}: see .bench.log")
     return rows
+
+
+def table(a, b, extra=None):
+    """The head of a side_by_side table."""
+    return [f"| workload | via | {a} req/s | {b} req/s | req/s ratio | {a} p99 ms | {b} p99 ms "
+            f"| p99 ratio | {a} CPU | {b} CPU | CPU ratio |" + (f" {extra} |" if extra else ""),
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+            + (" ---: |" if extra else "")]
+
+
+def baseline(workdir):
+    """A checkout of BENCH_BASELINE of its own, to serve beside this one."""
+    path = Path(workdir) / "baseline"
+    subprocess.run(["git", "worktree", "add", "--detach", str(path), BASELINE], cwd=ROOT,
+                   check=True, capture_output=True)
+    return path
 
 
 def write_report(sections, header):
@@ -461,7 +494,7 @@ def main():
             sys.exit(f"{program} is missing: apt-get install {package}")
     cluster = localpg.start(server_settings=SERVER_SETTINGS)
     logs = open(ROOT / ".bench.log", "w")
-    servers, workdir = [], None
+    servers, workdir, bouncer = [], None, None
     try:
         # Credentials are stored unchecked, as they cost before the check existed; the
         # check itself is measured against the fake carriers (carrier_check).
@@ -474,12 +507,17 @@ def main():
             sys.exit("the peer's virtualenv is missing: run `make bench`")
         workdir = tempfile.mkdtemp(prefix="kataven-bench-")
         os.chmod(workdir, 0o755)
+        bouncer = pgbouncer.PgBouncer(cluster.url()).start()
         named = {"service": serve("wsgi:app", env, logs),
+                 "pooled": serve("wsgi:app", {**env, "DATABASE_URL": bouncer.url()}, logs),
                  "hello": serve("bench.hello:app", env, logs),
-                 "peer": serve_peer(env, logs)}
+                 "peer": serve_peer(env, logs),
+                 "pgbouncer": (bouncer.process, bouncer.port)}
+        if BASELINE:
+            named["baseline"] = serve("wsgi:app", env, logs, checkout=baseline(workdir))
         for who in ("service", "peer"):
             named[who + "_nginx"] = serve_nginx(named[who][1], workdir, logs)
-        servers += [process for process, _ in named.values()]
+        servers += [process for who, (process, _) in named.items() if who != "pgbouncer"]
         header = (f"Run {datetime.date.today()} on {machine()}. `make bench` "
                   f"(BENCH_SIZES={','.join(map(str, SIZES))}, {SECONDS:g} s a measurement, "
                   f"{ROUNDS} rounds); gunicorn.conf.py defaults (2 workers x 4 threads); "
@@ -502,6 +540,11 @@ def main():
         for server in servers:
             server.terminate()  # nginx: a fast stop; gunicorn and uvicorn: graceful
             server.wait(timeout=30)
+        if bouncer:
+            bouncer.stop()
+        if BASELINE and workdir:
+            subprocess.run(["git", "worktree", "remove", "--force",
+                            str(Path(workdir) / "baseline")], cwd=ROOT, capture_output=True)
         cluster.stop()
         shutil.rmtree(cluster.base_dir, ignore_errors=True)
         if workdir:

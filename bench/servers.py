@@ -22,11 +22,13 @@ def free_port():
         return s.getsockname()[1]
 
 
-def serve(app_path, env, log):
-    """gunicorn with the production gunicorn.conf.py on a free port; (process, port)."""
+def serve(app_path, env, log, checkout=ROOT):
+    """gunicorn with the production gunicorn.conf.py (of `checkout`, and its code) on a
+    free port; (process, port)."""
     port = free_port()
     return launch([sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
-                    "--bind", f"127.0.0.1:{port}", app_path], port, env, log), port
+                    "--bind", f"127.0.0.1:{port}", app_path], port, env, log,
+                  cwd=checkout), port
 
 
 def serve_peer(env, log):
@@ -52,10 +54,10 @@ def serve_nginx(upstream, workdir, log):
                    port, os.environ, log), port
 
 
-def launch(command, port, env, log):
+def launch(command, port, env, log, cwd=ROOT):
     """A server in a session of its own (its CPU is counted by process group), once its
     port takes connections."""
-    process = subprocess.Popen(command, cwd=ROOT, env={**env, "PORT": str(port)},
+    process = subprocess.Popen(command, cwd=cwd, env={**env, "PORT": str(port)},
                                stdout=log, stderr=log, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
