@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import httpx
 
 from ..._models import PhoneNumber
@@ -40,7 +38,7 @@ def _create(e164: str, credentials_id: str, provider: str | None, agent_id: str 
     if agent_id is not None:
         body["agent_id"] = agent_id
     return Call("POST", PATH, _number, body=body,
-                idempotency_key=idempotency_key or str(uuid.uuid4()))
+                idempotency_key=idempotency_key)
 
 
 def _list(agent_id: str | None, credentials_id: str | None, provider: str | None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Mapping
 
 import httpx
@@ -36,7 +35,7 @@ def _create(provider: str, credentials: Mapping[str, str], label: str | None,
     if label is not None:
         body["label"] = label
     return Call("POST", PATH, _provider, body=body,
-                idempotency_key=idempotency_key or str(uuid.uuid4()))
+                idempotency_key=idempotency_key)
 
 
 def _list(limit: int | None) -> Call[Page[Provider]]:
