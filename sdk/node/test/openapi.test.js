@@ -66,7 +66,7 @@ test("src/openapi.d.ts is what openapi-typescript makes of the served document",
     const [a, b] = [committed.split("\n"), fresh.split("\n")];
     const line = a.findIndex((text, i) => text !== b[i]);
     assert.fail(
-      `src/openapi.d.ts differs from the served document's types (run \`make sdk-node-types\`); ` +
+      `src/openapi.d.ts differs from the served document's types (run \`make sdk-types\`); ` +
       `first at line ${line + 1}:\n  committed: ${a[line]}\n  served:    ${b[line]}`,
     );
   }

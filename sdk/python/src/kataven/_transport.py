@@ -129,9 +129,6 @@ class Call(Generic[T]):
     body: Mapping[str, Any] | None = None
     params: Mapping[str, Any] | None = None
     idempotency_key: str | None = None  # a POST's, when the caller chose it
-    # A delete: a 404 after an attempt that may have reached the server means that
-    # attempt deleted it.
-    gone_is_done: bool = False
 
 
 class RawResponse(Generic[T]):
@@ -223,7 +220,10 @@ class _Attempts(Generic[T]):
         error when the call ends in one."""
         status = response.status_code
         attempt = self.retries + 1
-        if status < 400 or (status == 404 and self.call.gone_is_done and self.may_have_reached):
+        # A DELETE whose earlier attempt may have reached the server, and whose retry finds
+        # nothing: that attempt deleted it.
+        gone = status == 404 and self.call.method == "DELETE" and self.may_have_reached
+        if status < 400 or gone:
             self._log(attempt, response.request, str(status), "done", response)
             return RawResponse(response, self.call.parse, self.retries)
         error = status_error(response)
