@@ -1,6 +1,10 @@
-"""The models follow the service: each is the component schema of the served OpenAPI
-document it reads, field by field (names, types, which may be null or left out), and
-from_json reads every field as its type."""
+"""The models follow the served OpenAPI document: each has its schema's fields, with their types.
+
+Field by field: the same names, each field's type (null as None, date-time as datetime,
+enums as Literals, arrays as tuples, references as their models, other objects as
+Mappings), what may be left out defaulting to None; and from_json reads each field from
+its own key.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,9 @@
-"""The SDK follows the service: _operations.py is what the served OpenAPI document says of
-each operation, every operation has an SDK method (as the resources declare them in their
-operation_ids), and each method sends its operation's HTTP method and path."""
+"""The SDK's operations are the served OpenAPI document's, each with a method that sends it.
+
+_operations.py is what the document says of each operation; every operation has an SDK
+method, as the resources declare them (operation_ids), and none names an operation the
+document lacks; each method sends its operation's HTTP method and path.
+"""
 
 from __future__ import annotations
 
