@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean sdk-node-types
+.PHONY: run test bench clean sdk-types
 
 # The virtualenv, remade when the project's dependencies change: the service's and the
 # Python SDK's (sdk/python, installed editable with what its tests need).
@@ -45,11 +45,14 @@ $(BENCH_STAMP): bench/peers/requirements.txt
 bench: $(STAMP) $(BENCH_STAMP)
 	$(PYTHON) bench/run.py
 
-# sdk/node/src/openapi.d.ts from the OpenAPI document this checkout serves: run it after
-# changing the document (a test fails until the committed types match the served ones).
-sdk-node-types: $(STAMP) $(NODE_STAMP)
-	$(PYTHON) -c 'import sys; from wsgi import app; sys.stdout.write(app.extensions["openapi"])' \
-		| node $(NODE_SDK)/scripts/generate-types.js -
+# The SDKs' files made from the OpenAPI document this checkout serves: each operation's
+# HTTP method and path (sdk/python/src/kataven/_operations.py, sdk/node/src/operations.js)
+# and the Node types (sdk/node/src/openapi.d.ts). Run it after changing the document: the
+# SDKs' tests fail until the committed files match the served ones.
+SERVED_DOCUMENT := $(PYTHON) -c 'import sys; from wsgi import app; sys.stdout.write(app.extensions["openapi"])'
+sdk-types: $(STAMP) $(NODE_STAMP)
+	$(SERVED_DOCUMENT) | $(PYTHON) sdk/python/scripts/generate_operations.py -
+	$(SERVED_DOCUMENT) | node $(NODE_SDK)/scripts/generate-types.js -
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) *.egg-info .pytest_cache $(NODE_SDK)/node_modules

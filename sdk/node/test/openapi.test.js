@@ -1,16 +1,21 @@
 // The client keeps up with the service: a method for every operation of the served OpenAPI
-// document, and src/openapi.d.ts exactly what openapi-typescript makes of that document.
+// document (as the resources declare them), each sending its operation's HTTP method and
+// path, and src/openapi.d.ts and src/operations.js exactly what the generator makes of
+// that document.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { Kataven } from "kataven";
+import { OPERATIONS } from "../src/operations.js";
 import { Resource } from "../src/resources/resource.js";
-import { OUTPUT, generate } from "../scripts/generate-types.js";
-import { service } from "./support.js";
+import { OPERATIONS_OUTPUT, OUTPUT, generate, generateOperations, operations } from "../scripts/generate-types.js";
+import { fakeServer, service } from "./support.js";
 
-// The document's paths are as served; the client's are below its base URL (/api/v1).
-const API_ROOT = "/api/v1";
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const ID = "0b6f7d7e-1f0e-4f51-8d6c-2a9d1f5e3c44";
+// What each method is called with here, by its name (by default, an id).
+const ARGUMENTS = {
+  list: [{}], create: [{}], get: [ID], update: [ID, {}], pin: [ID, "agent_1"], unpin: [ID], delete: [ID],
+};
 
 async function servedDocument() {
   const answer = await fetch(`${service.baseURL}/openapi.json`);
@@ -18,45 +23,53 @@ async function servedDocument() {
   return answer.text();
 }
 
-/** operationId -> where the client has it: "telephony.numbers.get", its method and path. */
-function clientOperations() {
-  const client = new Kataven({ apiKey: "kvn_unused", baseURL: service.baseURL });
+/** Each method, "telephony.numbers.pin" -> { resource, name, operationId }, as the
+ * resources declare them (their operationIds). */
+function declaredMethods(client) {
   const found = new Map();
   for (const [space, namespace] of Object.entries(client)) {
-    for (const [name, resource] of Object.entries(namespace)) {
+    for (const [resourceName, resource] of Object.entries(namespace)) {
       if (!(resource instanceof Resource)) continue;
-      for (const [method, [operationId, verb, path]] of Object.entries(resource.constructor.operations)) {
-        assert.equal(typeof resource[method], "function", `${space}.${name}.${method}`);
-        assert.ok(!found.has(operationId), `${operationId} twice`);
-        found.set(operationId, { at: `${space}.${name}.${method}`, verb, path: API_ROOT + path });
+      for (const [name, operationId] of Object.entries(resource.constructor.operationIds)) {
+        found.set(`${space}.${resourceName}.${name}`, { resource, name, operationId });
       }
     }
   }
   return found;
 }
 
-test("the client has a method for every operation the service documents", async () => {
-  const document = JSON.parse(await servedDocument());
-  const client = clientOperations();
-  const missing = [];
-  const wrong = [];
-  const documented = new Set();
-  for (const [path, item] of Object.entries(document.paths)) {
-    if (!path.startsWith(`${API_ROOT}/`)) continue; // /healthz, /readyz: for load balancers
-    for (const verb of METHODS.filter((m) => m in item)) {
-      const { operationId } = item[verb];
-      documented.add(operationId);
-      const method = client.get(operationId);
-      if (!method) missing.push(operationId ?? `${verb.toUpperCase()} ${path} (no operationId)`);
-      else if (method.verb !== verb.toUpperCase() || method.path !== path) {
-        wrong.push(`${method.at} calls ${method.verb} ${method.path}, ${operationId} is ${verb.toUpperCase()} ${path}`);
-      }
-    }
-  }
+test("the client has a method for every operation the service documents, and none more", async () => {
+  const served = new Set(operations(JSON.parse(await servedDocument())).map(([id]) => id));
+  const methods = declaredMethods(new Kataven({ apiKey: "kvn_unused", baseURL: service.baseURL }));
+  for (const [at, { resource, name }] of methods) assert.equal(typeof resource[name], "function", at);
+  const named = new Set([...methods.values()].map(({ operationId }) => operationId));
+  const missing = [...served].filter((id) => !named.has(id));
   assert.deepEqual(missing, [], `the client has no method for: ${missing.join(", ")}`);
-  assert.deepEqual(wrong, []);
-  const gone = [...client.keys()].filter((id) => !documented.has(id));
-  assert.deepEqual(gone, [], `the service no longer documents: ${gone.join(", ")}`);
+  const unknown = [...methods].filter(([, { operationId }]) => !served.has(operationId)).map(([at]) => at);
+  assert.deepEqual(unknown, [], `methods of operations the service does not document: ${unknown.join(", ")}`);
+});
+
+test("each method sends its operation's HTTP method and path", async () => {
+  const server = await fakeServer(() => ({
+    status: 200,
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ providers: [], numbers: [], events: [], next_cursor: null }),
+  }));
+  try {
+    const client = new Kataven({ apiKey: "kvn_unused", baseURL: server.baseURL, maxRetries: 0 });
+    for (const [at, { resource, name, operationId }] of declaredMethods(client)) {
+      const sent = server.received.length;
+      const result = resource[name](...(ARGUMENTS[name] ?? [ID]));
+      if (typeof result[Symbol.asyncIterator] === "function") for await (const _ of result);
+      else await result;
+      assert.equal(server.received.length, sent + 1, at);
+      const { method, url } = server.received[sent];
+      const path = new URL(url, server.baseURL).pathname.replace(/^\/api\/v1/, "").replace(ID, "{id}");
+      assert.deepEqual([method, path], OPERATIONS[operationId], at);
+    }
+  } finally {
+    await server.close();
+  }
 });
 
 test("src/openapi.d.ts is what openapi-typescript makes of the served document", async () => {
@@ -66,8 +79,13 @@ test("src/openapi.d.ts is what openapi-typescript makes of the served document",
     const [a, b] = [committed.split("\n"), fresh.split("\n")];
     const line = a.findIndex((text, i) => text !== b[i]);
     assert.fail(
-      `src/openapi.d.ts differs from the served document's types (run \`make sdk-node-types\`); ` +
+      `src/openapi.d.ts differs from the served document's types (run \`make sdk-types\`); ` +
       `first at line ${line + 1}:\n  committed: ${a[line]}\n  served:    ${b[line]}`,
     );
   }
+});
+
+test("src/operations.js is each operation of the served document, its method and path", async () => {
+  const fresh = generateOperations(await servedDocument());
+  assert.equal(readFileSync(OPERATIONS_OUTPUT, "utf8"), fresh, "src/operations.js differs from the served document (run `make sdk-types`)");
 });

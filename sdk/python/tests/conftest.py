@@ -16,8 +16,9 @@ import os
 import random
 import uuid
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
+import httpx
 import pytest
 
 from kataven import Kataven, NotFoundError
@@ -49,6 +50,15 @@ def service() -> Service:
     if missing:
         pytest.fail(f"this test needs a live service: set {', '.join(missing)}")
     return Service(*(os.environ[n] for n in names))
+
+
+@pytest.fixture(scope="session")
+def document(service: Service) -> dict[str, Any]:
+    """The service's OpenAPI document, as it serves it."""
+    answer = httpx.get(f"{service.base_url}/openapi.json", timeout=30)
+    answer.raise_for_status()
+    document: dict[str, Any] = answer.json()
+    return document
 
 
 @pytest.fixture(params=["account", "platform"])

@@ -1,37 +1,30 @@
-"""The SDK follows the service: every operation of the served OpenAPI document has an SDK
-method, and each method sends its operation's HTTP method and path."""
+"""The SDK's operations are the served OpenAPI document's, each with a method that sends it.
+
+_operations.py is what the document says of each operation; every operation has an SDK
+method, as the resources declare them (operation_ids), and none names an operation the
+document lacks; each method sends its operation's HTTP method and path.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import inspect
-from typing import Any, Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable, Mapping
 
 import httpx
+import pytest
 
-from conftest import Service
 from kataven import APIStatusError, AsyncKataven, Kataven
+from kataven._operations import OPERATIONS
+from kataven._resource import AsyncAPIResource, SyncAPIResource
 
-# operationId -> (HTTP method, path below the base URL, SDK method under client.telephony).
-# A new operation in the service fails the test below until it is added here, with its
-# method in resources/.
-OPERATIONS = {
-    "listProviders": ("GET", "/telephony/providers", "providers.list"),
-    "createProvider": ("POST", "/telephony/providers", "providers.create"),
-    "getProvider": ("GET", "/telephony/providers/{id}", "providers.get"),
-    "updateProvider": ("PATCH", "/telephony/providers/{id}", "providers.update"),
-    "deleteProvider": ("DELETE", "/telephony/providers/{id}", "providers.delete"),
-    "listNumbers": ("GET", "/telephony/numbers", "numbers.list"),
-    "createNumber": ("POST", "/telephony/numbers", "numbers.create"),
-    "getNumber": ("GET", "/telephony/numbers/{id}", "numbers.get"),
-    "updateNumber": ("PATCH", "/telephony/numbers/{id}", "numbers.update"),
-    "deleteNumber": ("DELETE", "/telephony/numbers/{id}", "numbers.delete"),
-    "listEvents": ("GET", "/telephony/events", "events.list"),
-}
-# Methods beyond the document's operations: the seed's "pin or unpin", as updateNumber.
-EXTRA = {"numbers.pin": "updateNumber", "numbers.unpin": "updateNumber"}
+GENERATOR = Path(__file__).resolve().parent.parent / "scripts" / "generate_operations.py"
 
 ID = "0b6f7d7e-1f0e-4f51-8d6c-2a9d1f5e3c44"
+# What each method is called with here; by default an id, or nothing for a list.
 ARGUMENTS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "providers.create": ((), {"provider": "twilio", "credentials": {"auth_token": "t"}}),
     "providers.update": ((ID,), {"label": "x"}),
@@ -41,6 +34,26 @@ ARGUMENTS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
 }
 
 
+def load_generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("generate_operations", GENERATOR)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+generator = load_generator()
+
+
+def declared(client: Kataven | AsyncKataven) -> dict[str, str]:
+    """Each method under client.telephony ("numbers.pin") -> the operationId it calls, as
+    its resource declares it."""
+    return {f"{name}.{method}": operation_id
+            for name, resource in vars(client.telephony).items()
+            if isinstance(resource, (SyncAPIResource, AsyncAPIResource))
+            for method, operation_id in type(resource).operation_ids.items()}
+
+
 def method_of(root: object, dotted: str) -> Callable[..., Any]:
     for name in dotted.split("."):
         root = getattr(root, name)
@@ -48,24 +61,29 @@ def method_of(root: object, dotted: str) -> Callable[..., Any]:
     return root
 
 
-def test_every_operation_of_the_served_document_has_an_sdk_method(service: Service) -> None:
-    document = httpx.get(f"{service.base_url}/openapi.json", timeout=30).json()
-    served = {}
-    for path, item in document["paths"].items():
-        for method, operation in item.items():
-            if isinstance(operation, dict) and "operationId" in operation:
-                served[operation["operationId"]] = (method.upper(), path)
-    missing = sorted(set(served) - set(OPERATIONS))
-    assert not missing, f"operations with no SDK method: {', '.join(missing)}"
-    for operation_id, (method, path, _) in OPERATIONS.items():
-        assert served.get(operation_id) == (method, f"/api/v1{path}"), operation_id
-    with Kataven(api_key="kvn_unused", base_url=service.base_url) as client:
-        for operation_id, (_, _, dotted) in OPERATIONS.items():
+def test_operations_py_is_what_the_served_document_says(document: Mapping[str, Any]) -> None:
+    committed = generator.OUTPUT.read_text()
+    assert generator.generate(document) == committed, \
+        "src/kataven/_operations.py differs from the served document: run `make sdk-types`"
+
+
+def test_every_operation_of_the_served_document_has_an_sdk_method(
+        document: Mapping[str, Any]) -> None:
+    served = {operation_id for operation_id, _, _ in generator.operations(document)}
+    with Kataven(api_key="kvn_unused") as client:
+        methods = declared(client)
+        for dotted in methods:
             method_of(client.telephony, dotted)
+    named = set(methods.values())
+    assert not served - named, f"operations with no SDK method: {sorted(served - named)}"
+    unknown = sorted(dotted for dotted, operation_id in methods.items()
+                     if operation_id not in served)
+    assert not unknown, f"methods of operations the service does not document: {unknown}"
 
 
-def recorded_call(dotted: str) -> tuple[str, str]:
-    """(HTTP method, path) the sync method sends, against a mock that answers 204/200."""
+def recorded_call(dotted: str, asynchronous: bool = False) -> tuple[str, str]:
+    """(HTTP method, path) the method sends, against a mock that answers 204 or 200 (a
+    list's empty page), or 500 to a get or create, whose answers are not of interest."""
     sent: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -75,30 +93,48 @@ def recorded_call(dotted: str) -> tuple[str, str]:
                                              "next_cursor": None})
         return httpx.Response(500 if request.method in ("GET", "POST") else 204)
 
-    client = Kataven(api_key="k", base_url="http://hub.test/api/v1", max_retries=0,
-                     http_client=httpx.Client(transport=httpx.MockTransport(handler)))
     args, kwargs = ARGUMENTS.get(dotted, ((ID,) if not dotted.endswith("list") else (), {}))
+    mock = httpx.MockTransport(handler)
+    options: dict[str, Any] = {"api_key": "k", "base_url": "http://hub.test/api/v1",
+                               "max_retries": 0}
     try:
-        result = method_of(client.telephony, dotted)(*args, **kwargs)
-        if dotted.endswith("list"):
-            list(result)
+        if asynchronous:
+            asyncio.run(async_call(AsyncKataven(**options, http_client=httpx.AsyncClient(
+                transport=mock)), dotted, args, kwargs))
+        else:
+            with Kataven(**options, http_client=httpx.Client(transport=mock)) as client:
+                result = method_of(client.telephony, dotted)(*args, **kwargs)
+                if dotted.endswith("list"):
+                    list(result)
     except APIStatusError:
-        pass  # the mock's 500 to a get or create: only the request matters here
+        pass  # the mock's 500
     assert len(sent) == 1, dotted
     return sent[0].method, sent[0].url.path.replace(ID, "{id}").removeprefix("/api/v1")
 
 
-def test_each_method_sends_its_operation() -> None:
-    for operation_id, (method, path, dotted) in OPERATIONS.items():
-        assert recorded_call(dotted) == (method, path), operation_id
-    for dotted, operation_id in EXTRA.items():
-        assert recorded_call(dotted) == OPERATIONS[operation_id][:2], dotted
+async def async_call(client: AsyncKataven, dotted: str, args: tuple[Any, ...],
+                     kwargs: dict[str, Any]) -> None:
+    async with client:
+        result = method_of(client.telephony, dotted)(*args, **kwargs)
+        if dotted.endswith("list"):
+            [item async for item in result]
+        else:
+            await result
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_each_method_sends_its_operation(asynchronous: bool) -> None:
+    with Kataven(api_key="k") as client:
+        methods = declared(client)
+    for dotted, operation_id in methods.items():
+        assert recorded_call(dotted, asynchronous) == OPERATIONS[operation_id], dotted
 
 
 def test_the_async_client_has_the_same_methods_with_the_same_arguments() -> None:
     sync = Kataven(api_key="k")
     asynchronous = AsyncKataven(api_key="k")
-    for dotted in [*(d for _, _, d in OPERATIONS.values()), *EXTRA]:
+    assert declared(asynchronous) == declared(sync)
+    for dotted in declared(sync):
         a, b = method_of(sync.telephony, dotted), method_of(asynchronous.telephony, dotted)
         assert inspect.signature(a).parameters.keys() == inspect.signature(b).parameters.keys()
         assert inspect.iscoroutinefunction(b) != dotted.endswith("list"), dotted

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import email.utils
+import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
@@ -106,6 +107,16 @@ def test_a_create_sends_its_body_as_json_and_a_fresh_key_per_call(waits: list[fl
                                + b'","inbound_enabled":true,"outbound_enabled":true,'
                                b'"agent_id":"agent_1"}')
     assert sent[0].headers["Idempotency-Key"] != sent[1].headers["Idempotency-Key"]
+
+def test_the_transport_gives_every_post_one_key_for_all_its_attempts(waits: list[float]
+                                                                    ) -> None:
+    client, sent = mocked(busy(**{"Retry-After": "0"}), ok(), ok(), httpx.Response(204))
+    send = client.telephony.numbers._transport.send
+    send(_transport.Call("POST", "/telephony/numbers", dict))  # a 503, then its retry
+    send(_transport.Call("POST", "/telephony/numbers", dict, idempotency_key="mine"))
+    send(_transport.Call("DELETE", f"/telephony/numbers/{UUID}", dict))
+    keys = [request.headers.get("Idempotency-Key") for request in sent]
+    assert uuid.UUID(keys[0]) and keys == [keys[0], keys[0], "mine", None]
 
 def test_update_sends_only_what_is_given(waits: list[float]) -> None:
     done = httpx.Response(204)

@@ -2,9 +2,7 @@
 import { Resource } from "./resource.js";
 
 export class Events extends Resource {
-  static operations = {
-    list: ["listEvents", "GET", "/telephony/events"],
-  };
+  static operationIds = { list: "listEvents" };
 
   /** Every event matching { object_id, type, since, limit, cursor }, across pages. */
   list(params, options) {

@@ -2,12 +2,15 @@
 import { Resource } from "./resource.js";
 
 export class Numbers extends Resource {
-  static operations = {
-    list: ["listNumbers", "GET", "/telephony/numbers"],
-    create: ["createNumber", "POST", "/telephony/numbers"],
-    get: ["getNumber", "GET", "/telephony/numbers/{id}"],
-    update: ["updateNumber", "PATCH", "/telephony/numbers/{id}"],
-    delete: ["deleteNumber", "DELETE", "/telephony/numbers/{id}"],
+  // pin and unpin are updates of one field.
+  static operationIds = {
+    list: "listNumbers",
+    create: "createNumber",
+    get: "getNumber",
+    update: "updateNumber",
+    pin: "updateNumber",
+    unpin: "updateNumber",
+    delete: "deleteNumber",
   };
 
   list(params, options) {
@@ -28,12 +31,12 @@ export class Numbers extends Resource {
 
   /** Routes the number's calls to agent `agentId`. */
   pin(id, agentId, options) {
-    return this.update(id, { agent_id: agentId }, options);
+    return this._call("pin", { id, body: { agent_id: agentId } }, options);
   }
 
   /** Pins the number to no agent. */
   unpin(id, options) {
-    return this.update(id, { agent_id: null }, options);
+    return this._call("unpin", { id, body: { agent_id: null } }, options);
   }
 
   delete(id, options) {

@@ -2,12 +2,12 @@
 import { Resource } from "./resource.js";
 
 export class Providers extends Resource {
-  static operations = {
-    list: ["listProviders", "GET", "/telephony/providers"],
-    create: ["createProvider", "POST", "/telephony/providers"],
-    get: ["getProvider", "GET", "/telephony/providers/{id}"],
-    update: ["updateProvider", "PATCH", "/telephony/providers/{id}"],
-    delete: ["deleteProvider", "DELETE", "/telephony/providers/{id}"],
+  static operationIds = {
+    list: "listProviders",
+    create: "createProvider",
+    get: "getProvider",
+    update: "updateProvider",
+    delete: "deleteProvider",
   };
 
   list(params, options) {

@@ -1,11 +1,13 @@
-// What every resource shares: calling an operation of its table through the transport,
-// lists, and withRawResponse (the same methods, answering with the HTTP details).
+// What every resource shares: calling a method's operation through the transport, lists,
+// and withRawResponse (the same methods, answering with the HTTP details).
+import { OPERATIONS } from "../operations.js";
 import { List } from "../pagination.js";
 
 export class Resource {
-  /** name -> [operationId, method, path below the base URL]; test/openapi.test.js holds
-   * every resource's table to the service's OpenAPI document. */
-  static operations = {};
+  /** method name -> the operationId it calls; the operation's HTTP method and path come
+   * from the service's document (operations.js, generated). test/openapi.test.js finds
+   * every method of the document's operations here. */
+  static operationIds = {};
 
   constructor(transport) {
     Object.defineProperty(this, "_transport", { value: transport });
@@ -17,14 +19,14 @@ export class Resource {
     });
   }
 
-  /** Resolves to the data of one call of operation `name`, or all of it when raw. */
+  /** Resolves to the data of one call of method `name`'s operation, or all of it when raw. */
   async _call(name, { id, body } = {}, options) {
     const result = await this._request(name, { id, body }, options);
     return this._raw ? result : result.data;
   }
 
-  /** A List of operation `name` (an answer's items are under `key`); when raw, the first
-   * page's result. */
+  /** A List of method `name`'s operation (an answer's items are under `key`); when raw,
+   * the first page's result. */
   _paginate(name, key, params = {}, options = {}) {
     const page = async (cursor) => {
       const result = await this._request(name, { query: { ...params, cursor } }, options);
@@ -34,7 +36,7 @@ export class Resource {
   }
 
   _request(name, { id, query, body }, options = {}) {
-    const [, method, template] = this.constructor.operations[name];
+    const [method, template] = OPERATIONS[this.constructor.operationIds[name]];
     let path = template;
     if (template.includes("{id}")) {
       if (typeof id !== "string" || id === "") throw new TypeError(`${name}: an id is required`);

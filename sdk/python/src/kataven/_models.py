@@ -6,9 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping
 
 __all__ = ["Provider", "PhoneNumber", "Event", "Actor"]
+
+# The document's closed sets, so that `mypy --strict` knows every value a field can take
+# (tests/test_models.py holds them to the served document).
+ProviderName = Literal["plivo", "twilio", "vobiz"]
+EventType = Literal["provider.created", "provider.updated", "provider.deleted",
+                    "number.created", "number.updated", "number.deleted"]
+ActorKind = Literal["account", "platform"]
 
 
 def parse_datetime(value: str) -> datetime:
@@ -30,7 +37,7 @@ class Provider:
     """A carrier credential: its metadata only, never the credential values."""
 
     id: str
-    provider: str
+    provider: ProviderName
     label: str
     credential_keys: tuple[str, ...]
     sealing_key_id: str
@@ -58,7 +65,7 @@ class PhoneNumber:
 
     id: str
     e164: str
-    provider: str
+    provider: ProviderName
     credentials_id: str
     agent_id: str | None
     inbound_enabled: bool
@@ -87,7 +94,7 @@ class Actor:
     key) and kind; a platform key's also names the account it acted for."""
 
     key_id: str
-    kind: str
+    kind: ActorKind
     account_id: str | None = None
 
     @classmethod
@@ -101,7 +108,7 @@ class Event:
     updates, {"from": ..., "to": ...} per field."""
 
     id: str
-    type: str
+    type: EventType
     object_id: str
     actor: Actor
     request_id: str

@@ -1,12 +1,16 @@
-"""What every resource shares: running a Call on the client's transport, lists as pagers,
-and the with_raw_response form of its methods."""
+"""What every resource shares: its methods' operations as Calls, running them on the
+client's transport, lists as pagers, and the with_raw_response form of its methods."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from typing import Any, Awaitable, Callable, ParamSpec, TypeVar, cast
+from typing import Any, Awaitable, Callable, ClassVar, Mapping, ParamSpec, TypeVar, cast
 from urllib.parse import quote
 
+import httpx
+
+from ._operations import OPERATIONS
 from ._transport import AsyncTransport, Call, RawResponse, Transport
 from ._types import NotGiven
 from .pagination import AsyncPager, Page, SyncPager
@@ -23,12 +27,32 @@ def path_id(name: str, value: str) -> str:
     return quote(value, safe="")
 
 
+def operation(operation_id: str, parse: Callable[[httpx.Response], T], *,
+              path: Mapping[str, str] | None = None, body: Mapping[str, Any] | None = None,
+              params: Mapping[str, Any] | None = None,
+              idempotency_key: str | None = None) -> Call[T]:
+    """A Call of an operation of the service's document, with the HTTP method and path
+    the document gives it (_operations.py); `path` fills in the path's {names}, each
+    value already one segment (path_id)."""
+    method, template = OPERATIONS[operation_id]
+    return Call(method, template.format_map(path or {}), parse, body=body, params=params,
+                idempotency_key=idempotency_key)
+
+
 def given(**fields: Any) -> dict[str, Any]:
     """A PATCH body: the fields not NOT_GIVEN (None stays, and is sent as null)."""
     return {k: v for k, v in fields.items() if not isinstance(v, NotGiven)}
 
 
-class SyncAPIResource:
+class _Operations:
+    """What a resource declares: the operation of the service's document each of its
+    methods calls (method name -> operationId). The tests find each operation's method
+    here, and hold the methods to it."""
+
+    operation_ids: ClassVar[Mapping[str, str]] = {}
+
+
+class SyncAPIResource(_Operations):
     def __init__(self, transport: Transport, *, raw: bool = False) -> None:
         self._transport = transport
         self._raw = raw  # the with_raw_response twin: calls give their RawResponse
@@ -39,17 +63,17 @@ class SyncAPIResource:
             return cast(T, response)  # typed by the WithRawResponse class
         return response.parse()
 
-    def _pager(self, call: Call[Page[T]], cursor: str | None) -> SyncPager[T]:
+    def _pager(self, first: Call[Page[T]], cursor: str | None) -> SyncPager[T]:
         send = self._transport.send
-        params = dict(call.params or {})
+        params = dict(first.params or {})
 
         def fetch(at: str | None) -> RawResponse[Page[T]]:
-            return send(Call("GET", call.path, call.parse, params={**params, "cursor": at}))
+            return send(dataclasses.replace(first, params={**params, "cursor": at}))
 
         return SyncPager(fetch, cursor)
 
 
-class AsyncAPIResource:
+class AsyncAPIResource(_Operations):
     def __init__(self, transport: AsyncTransport, *, raw: bool = False) -> None:
         self._transport = transport
         self._raw = raw
@@ -60,12 +84,12 @@ class AsyncAPIResource:
             return cast(T, response)
         return response.parse()
 
-    def _pager(self, call: Call[Page[T]], cursor: str | None) -> AsyncPager[T]:
+    def _pager(self, first: Call[Page[T]], cursor: str | None) -> AsyncPager[T]:
         send = self._transport.send
-        params = dict(call.params or {})
+        params = dict(first.params or {})
 
         def fetch(at: str | None) -> Awaitable[RawResponse[Page[T]]]:
-            return send(Call("GET", call.path, call.parse, params={**params, "cursor": at}))
+            return send(dataclasses.replace(first, params={**params, "cursor": at}))
 
         return AsyncPager(fetch, cursor)
 

@@ -9,8 +9,9 @@ same in the Node SDK:
   attempt (pool, connect, write, read) may wait only until the deadline, and a retry
   whose wait would end past it is not started.
 - Retried: connection failures (refused, reset, closed before an answer) and 429, 500,
-  502, 503, 504; never another status. A POST only with an Idempotency-Key, the same on
-  every attempt.
+  502, 503, 504; never another status.
+- Every POST carries an Idempotency-Key (the caller's, or one made for the call), the
+  same on every attempt, so a retry after a lost answer never creates twice.
 - Before retry n (0, 1, ...): min(0.5 * 2**n, 8) seconds less up to a quarter (jitter),
   or what the answer's Retry-After says.
 """
@@ -26,6 +27,7 @@ import os
 import random
 import sys
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Generic, Mapping, TypeVar
@@ -126,10 +128,7 @@ class Call(Generic[T]):
     parse: Callable[[httpx.Response], T]
     body: Mapping[str, Any] | None = None
     params: Mapping[str, Any] | None = None
-    idempotency_key: str | None = None
-    # A delete: a 404 after an attempt that may have reached the server means that
-    # attempt deleted it.
-    gone_is_done: bool = False
+    idempotency_key: str | None = None  # a POST's, when the caller chose it
 
 
 class RawResponse(Generic[T]):
@@ -221,7 +220,10 @@ class _Attempts(Generic[T]):
         error when the call ends in one."""
         status = response.status_code
         attempt = self.retries + 1
-        if status < 400 or (status == 404 and self.call.gone_is_done and self.may_have_reached):
+        # A DELETE whose earlier attempt may have reached the server, and whose retry finds
+        # nothing: that attempt deleted it.
+        gone = status == 404 and self.call.method == "DELETE" and self.may_have_reached
+        if status < 400 or gone:
             self._log(attempt, response.request, str(status), "done", response)
             return RawResponse(response, self.call.parse, self.retries)
         error = status_error(response)
@@ -253,11 +255,8 @@ class _Attempts(Generic[T]):
 
     def _next_wait(self, retryable: bool, asked: float | None) -> float | None:
         """The wait before the next attempt, or None when there is none."""
-        call = self.call
         if not retryable or self.retries >= self.max_retries:
             return None
-        if call.method == "POST" and call.idempotency_key is None:
-            return None  # a retried POST without a key could make a second object
         wait = backoff(self.retries) if asked is None else asked
         if time.monotonic() + wait >= self.deadline:
             return None  # the wait would cross the budget: the last error stands
@@ -291,14 +290,14 @@ class _BaseTransport:
         included: made once, so that the attempts are the same request."""
         headers = self._headers
         content = None
-        if call.body is not None or call.idempotency_key is not None:
+        if call.body is not None or call.method == "POST":
             headers = dict(headers)
             if call.body is not None:
                 content = json.dumps(call.body, separators=(",", ":"),
                                      ensure_ascii=False).encode()
                 headers["Content-Type"] = "application/json"
-            if call.idempotency_key is not None:
-                headers["Idempotency-Key"] = call.idempotency_key
+            if call.method == "POST":  # every POST creates: a retry must replay, not create
+                headers["Idempotency-Key"] = call.idempotency_key or str(uuid.uuid4())
         return self._base_url + call.path, headers, content
 
 

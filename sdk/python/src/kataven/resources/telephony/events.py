@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from ..._models import Event
-from ..._resource import AsyncAPIResource, SyncAPIResource, to_async_raw_page, to_raw_page
+from ..._resource import (AsyncAPIResource, SyncAPIResource, operation, to_async_raw_page,
+                          to_raw_page)
 from ..._transport import Call
 from ...pagination import AsyncPager, Page, SyncPager, page_parser
 
 __all__ = ["Events", "AsyncEvents"]
 
-PATH = "/telephony/events"
+# The operation of the service's document each method calls.
+OPERATION_IDS = {"list": "listEvents"}
 
 _page = page_parser("events", Event.from_json)
 
@@ -28,12 +30,14 @@ def _since(since: datetime | str | None) -> str | None:
 
 def _list(object_id: str | None, type: str | None, since: datetime | str | None,
           limit: int | None) -> Call[Page[Event]]:
-    return Call("GET", PATH, _page, params={
+    return operation(OPERATION_IDS["list"], _page, params={
         "object_id": object_id, "type": type, "since": _since(since), "limit": limit})
 
 
 class Events(SyncAPIResource):
     """The account's changes, as the service recorded them with each change."""
+
+    operation_ids = OPERATION_IDS
 
     def list(self, *, object_id: str | None = None, type: str | None = None,
              since: datetime | str | None = None, limit: int | None = None,
@@ -49,6 +53,8 @@ class Events(SyncAPIResource):
 
 class AsyncEvents(AsyncAPIResource):
     """The account's changes, as the service recorded them with each change."""
+
+    operation_ids = OPERATION_IDS
 
     def list(self, *, object_id: str | None = None, type: str | None = None,
              since: datetime | str | None = None, limit: int | None = None,

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-import uuid
-
 import httpx
 
 from ..._models import PhoneNumber
-from ..._resource import (AsyncAPIResource, SyncAPIResource, given, path_id, to_async_raw,
-                          to_async_raw_page, to_raw, to_raw_page)
+from ..._resource import (AsyncAPIResource, SyncAPIResource, given, operation, path_id,
+                          to_async_raw, to_async_raw_page, to_raw, to_raw_page)
 from ..._transport import Call
 from ..._types import NOT_GIVEN, NotGiven
 from ...pagination import AsyncPager, Page, SyncPager, page_parser
 
 __all__ = ["Numbers", "AsyncNumbers"]
 
-PATH = "/telephony/numbers"
+# The operation of the service's document each method calls; pin and unpin are updates.
+OPERATION_IDS = {
+    "create": "createNumber",
+    "list": "listNumbers",
+    "get": "getNumber",
+    "update": "updateNumber",
+    "pin": "updateNumber",
+    "unpin": "updateNumber",
+    "delete": "deleteNumber",
+}
 
 
 def _number(response: httpx.Response) -> PhoneNumber:
@@ -39,35 +46,39 @@ def _create(e164: str, credentials_id: str, provider: str | None, agent_id: str 
         body["provider"] = provider
     if agent_id is not None:
         body["agent_id"] = agent_id
-    return Call("POST", PATH, _number, body=body,
-                idempotency_key=idempotency_key or str(uuid.uuid4()))
+    return operation(OPERATION_IDS["create"], _number, body=body,
+                     idempotency_key=idempotency_key)
 
 
 def _list(agent_id: str | None, credentials_id: str | None, provider: str | None,
           e164: str | None, limit: int | None) -> Call[Page[PhoneNumber]]:
-    return Call("GET", PATH, _page, params={
+    return operation(OPERATION_IDS["list"], _page, params={
         "agent_id": agent_id, "credentials_id": credentials_id, "provider": provider,
         "e164": e164, "limit": limit})
 
 
-def _item(number_id: str) -> str:
-    return f"{PATH}/{path_id('number_id', number_id)}"
+def _item(number_id: str) -> dict[str, str]:
+    return {"id": path_id("number_id", number_id)}
 
 
 def _get(number_id: str) -> Call[PhoneNumber]:
-    return Call("GET", _item(number_id), _number)
+    return operation(OPERATION_IDS["get"], _number, path=_item(number_id))
 
 
-def _update(number_id: str, **fields: str | bool | None | NotGiven) -> Call[None]:
-    return Call("PATCH", _item(number_id), _nothing, body=given(**fields))
+def _update(name: str, number_id: str, **fields: str | bool | None | NotGiven) -> Call[None]:
+    """The PATCH of method `name`: update, pin or unpin."""
+    return operation(OPERATION_IDS[name], _nothing, path=_item(number_id),
+                     body=given(**fields))
 
 
 def _delete(number_id: str) -> Call[None]:
-    return Call("DELETE", _item(number_id), _nothing, gone_is_done=True)
+    return operation(OPERATION_IDS["delete"], _nothing, path=_item(number_id))
 
 
 class Numbers(SyncAPIResource):
     """Phone numbers registered against a credential, each pinned to an agent or none."""
+
+    operation_ids = OPERATION_IDS
 
     def create(self, *, e164: str, credentials_id: str, provider: str | None = None,
                agent_id: str | None = None, inbound_enabled: bool = True,
@@ -91,16 +102,17 @@ class Numbers(SyncAPIResource):
                inbound_enabled: bool | NotGiven = NOT_GIVEN,
                outbound_enabled: bool | NotGiven = NOT_GIVEN) -> None:
         """Change what is given: agent_id=None unpins; NOT_GIVEN fields are not sent."""
-        return self._run(_update(number_id, agent_id=agent_id, inbound_enabled=inbound_enabled,
+        return self._run(_update("update", number_id, agent_id=agent_id,
+                                 inbound_enabled=inbound_enabled,
                                  outbound_enabled=outbound_enabled))
 
     def pin(self, number_id: str, agent_id: str) -> None:
         """Route the number's calls to an agent."""
-        return self._run(_update(number_id, agent_id=agent_id))
+        return self._run(_update("pin", number_id, agent_id=agent_id))
 
     def unpin(self, number_id: str) -> None:
         """Pin the number to no agent."""
-        return self._run(_update(number_id, agent_id=None))
+        return self._run(_update("unpin", number_id, agent_id=None))
 
     def delete(self, number_id: str) -> None:
         return self._run(_delete(number_id))
@@ -112,6 +124,8 @@ class Numbers(SyncAPIResource):
 
 class AsyncNumbers(AsyncAPIResource):
     """Phone numbers registered against a credential, each pinned to an agent or none."""
+
+    operation_ids = OPERATION_IDS
 
     async def create(self, *, e164: str, credentials_id: str, provider: str | None = None,
                      agent_id: str | None = None, inbound_enabled: bool = True,
@@ -131,15 +145,15 @@ class AsyncNumbers(AsyncAPIResource):
     async def update(self, number_id: str, *, agent_id: str | None | NotGiven = NOT_GIVEN,
                      inbound_enabled: bool | NotGiven = NOT_GIVEN,
                      outbound_enabled: bool | NotGiven = NOT_GIVEN) -> None:
-        return await self._run(_update(number_id, agent_id=agent_id,
+        return await self._run(_update("update", number_id, agent_id=agent_id,
                                        inbound_enabled=inbound_enabled,
                                        outbound_enabled=outbound_enabled))
 
     async def pin(self, number_id: str, agent_id: str) -> None:
-        return await self._run(_update(number_id, agent_id=agent_id))
+        return await self._run(_update("pin", number_id, agent_id=agent_id))
 
     async def unpin(self, number_id: str) -> None:
-        return await self._run(_update(number_id, agent_id=None))
+        return await self._run(_update("unpin", number_id, agent_id=None))
 
     async def delete(self, number_id: str) -> None:
         return await self._run(_delete(number_id))

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Mapping
 
 import httpx
 
 from ..._models import Provider
-from ..._resource import (AsyncAPIResource, SyncAPIResource, given, path_id, to_async_raw,
-                          to_async_raw_page, to_raw, to_raw_page)
+from ..._resource import (AsyncAPIResource, SyncAPIResource, given, operation, path_id,
+                          to_async_raw, to_async_raw_page, to_raw, to_raw_page)
 from ..._transport import Call
 from ..._types import NOT_GIVEN, NotGiven
 from ...pagination import AsyncPager, Page, SyncPager, page_parser
 
 __all__ = ["Providers", "AsyncProviders"]
 
-PATH = "/telephony/providers"
+# The operation of the service's document each method calls.
+OPERATION_IDS = {
+    "create": "createProvider",
+    "list": "listProviders",
+    "get": "getProvider",
+    "update": "updateProvider",
+    "delete": "deleteProvider",
+}
 
 
 def _provider(response: httpx.Response) -> Provider:
@@ -35,32 +41,37 @@ def _create(provider: str, credentials: Mapping[str, str], label: str | None,
     body: dict[str, object] = {"provider": provider, "credentials": dict(credentials)}
     if label is not None:
         body["label"] = label
-    return Call("POST", PATH, _provider, body=body,
-                idempotency_key=idempotency_key or str(uuid.uuid4()))
+    return operation(OPERATION_IDS["create"], _provider, body=body,
+                     idempotency_key=idempotency_key)
 
 
 def _list(limit: int | None) -> Call[Page[Provider]]:
-    return Call("GET", PATH, _page, params={"limit": limit})
+    return operation(OPERATION_IDS["list"], _page, params={"limit": limit})
+
+
+def _item(provider_id: str) -> dict[str, str]:
+    return {"id": path_id("provider_id", provider_id)}
 
 
 def _get(provider_id: str) -> Call[Provider]:
-    return Call("GET", f"{PATH}/{path_id('provider_id', provider_id)}", _provider)
+    return operation(OPERATION_IDS["get"], _provider, path=_item(provider_id))
 
 
 def _update(provider_id: str, label: str | None | NotGiven,
             credentials: Mapping[str, str] | NotGiven) -> Call[None]:
     body = given(label=label, credentials=credentials if isinstance(credentials, NotGiven)
                  else dict(credentials))
-    return Call("PATCH", f"{PATH}/{path_id('provider_id', provider_id)}", _nothing, body=body)
+    return operation(OPERATION_IDS["update"], _nothing, path=_item(provider_id), body=body)
 
 
 def _delete(provider_id: str) -> Call[None]:
-    return Call("DELETE", f"{PATH}/{path_id('provider_id', provider_id)}", _nothing,
-                gone_is_done=True)
+    return operation(OPERATION_IDS["delete"], _nothing, path=_item(provider_id))
 
 
 class Providers(SyncAPIResource):
     """Carrier credentials: sealed by the service, never readable through the API."""
+
+    operation_ids = OPERATION_IDS
 
     def create(self, *, provider: str, credentials: Mapping[str, str],
                label: str | None = None, idempotency_key: str | None = None) -> Provider:
@@ -93,6 +104,8 @@ class Providers(SyncAPIResource):
 
 class AsyncProviders(AsyncAPIResource):
     """Carrier credentials: sealed by the service, never readable through the API."""
+
+    operation_ids = OPERATION_IDS
 
     async def create(self, *, provider: str, credentials: Mapping[str, str],
                      label: str | None = None, idempotency_key: str | None = None) -> Provider:

@@ -1,0 +1,19 @@
+"""The service's operations, generated from its OpenAPI document: do not edit."""
+
+# Regenerate with `make sdk-types` (sdk/python/scripts/generate_operations.py). Resources
+# name the operation each method calls; its HTTP method and path below the base URL are
+# here, as the service documents them.
+
+OPERATIONS: dict[str, tuple[str, str]] = {
+    "listProviders": ("GET", "/telephony/providers"),
+    "createProvider": ("POST", "/telephony/providers"),
+    "getProvider": ("GET", "/telephony/providers/{id}"),
+    "deleteProvider": ("DELETE", "/telephony/providers/{id}"),
+    "updateProvider": ("PATCH", "/telephony/providers/{id}"),
+    "listNumbers": ("GET", "/telephony/numbers"),
+    "createNumber": ("POST", "/telephony/numbers"),
+    "getNumber": ("GET", "/telephony/numbers/{id}"),
+    "deleteNumber": ("DELETE", "/telephony/numbers/{id}"),
+    "updateNumber": ("PATCH", "/telephony/numbers/{id}"),
+    "listEvents": ("GET", "/telephony/events"),
+}
