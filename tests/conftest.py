@@ -11,7 +11,7 @@ from devtools import localpg
 from app.keys import key_hash, new_key
 from app.config import Config
 from app.queries import api_keys
-from support import bearer
+from tests.support.api import bearer
 
 TABLES = "numbers, providers, api_keys, idempotency_keys, events"
 
@@ -25,8 +25,8 @@ def pytest_ignore_collect(collection_path, config):
     programs = NEEDS.get(collection_path.name)
     if programs is None or os.environ.get("CI"):
         return None
-    from browser import find_chromium
-    from nginx import find_nginx
+    from tests.support.browser import find_chromium
+    from tests.support.nginx import find_nginx
 
     find = {"nginx": find_nginx, "chromium": find_chromium}
     missing = [program for program in programs if find[program]() is None]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from support import NUMBERS, PROVIDERS, add_provider, bearer, error
+from tests.support.api import NUMBERS, PROVIDERS, add_provider, bearer, error
 
 UNAUTHORIZED = (401, "missing or invalid API key")
 

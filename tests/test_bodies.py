@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from support import NUMBERS, PROVIDERS, TWILIO, add_provider, error
+from tests.support.api import NUMBERS, PROVIDERS, TWILIO, add_provider, error
 
 VALID = {"provider": "twilio", "credentials": TWILIO}
 

@@ -10,8 +10,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from devtools.fake_carrier import FakeCarrier
-from server import Gunicorn, free_port, wait_until
-from support import PROVIDERS, bearer
+from tests.support import wait_until
+from tests.support.api import PROVIDERS, bearer
+from tests.support.server import Gunicorn, free_port
 
 SID = "AC" + "0123456789abcdef" * 2
 KEY_SID = "SK" + "fedcba9876543210" * 2

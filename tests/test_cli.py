@@ -4,8 +4,8 @@ import json
 import re
 
 from app import sealing
-from cli import devtool, flask
-from support import PROVIDERS, TWILIO, add_provider, bearer
+from tests.support.api import PROVIDERS, TWILIO, add_provider, bearer
+from tests.support.cli import devtool, flask
 
 
 def test_api_keys_create_prints_the_key_alone_and_it_works(database_url, client):
@@ -129,8 +129,9 @@ def test_the_fake_carriers_serve_until_sigterm():
     import signal
     import socket
 
-    from cli import start_devtool
-    from server import free_port, wait_until
+    from tests.support import wait_until
+    from tests.support.cli import start_devtool
+    from tests.support.server import free_port
 
     port = free_port()
     fake = start_devtool("fake_carrier", "--port", str(port))

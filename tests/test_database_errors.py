@@ -5,7 +5,7 @@ import socket
 
 import pytest
 
-from support import NUMBERS, PROVIDERS, TWILIO, error
+from tests.support.api import NUMBERS, PROVIDERS, TWILIO, error
 
 
 def closed_port():

@@ -3,7 +3,7 @@ README.md and docs/ pointing at nothing outside the repository."""
 
 import re
 
-from server import ROOT
+from tests.support import ROOT
 
 API = ROOT / "docs" / "api.md"
 HEADING = re.compile(r"^(#{1,3}) ", re.MULTILINE)

@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from browser import launch
-from nginx import Nginx, deploy_config
-from server import Gunicorn
-from support import NUMBERS, PROVIDERS, TWILIO, bearer
+from tests.support.api import NUMBERS, PROVIDERS, TWILIO, bearer
+from tests.support.browser import launch
+from tests.support.nginx import Nginx, deploy_config
+from tests.support.server import Gunicorn
 
 E164 = "+12025550123"
 

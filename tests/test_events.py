@@ -7,11 +7,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from app.queries import events as events_sql
-from cli import flask
-from support import (
+from tests.support import THREADS, together
+from tests.support.api import (
     CREDENTIALS, E164S, NUMBERS, PROVIDERS, TWILIO, add_number, add_provider, bearer, error,
 )
-from test_races import THREADS, together
+from tests.support.cli import flask
 
 EVENTS = "/api/v1/telephony/events"
 

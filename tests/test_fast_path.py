@@ -11,7 +11,7 @@ import pytest
 
 from app.keys import key_hash
 from app.request import auth, fast_path
-from support import E164S, NUMBERS, PROVIDERS, add_number, add_provider, bearer, error
+from tests.support.api import E164S, NUMBERS, PROVIDERS, add_number, add_provider, bearer, error
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
 
 from app import create_app
 from app.config import Config
-from support import add_number, add_provider, bearer
+from tests.support.api import add_number, add_provider, bearer
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
 SEED = 20261128

@@ -11,8 +11,9 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from app.process import pool as db
 from app.config import Config
-from server import ROOT, Gunicorn, procfile, wait_until
-from support import NUMBERS, PROVIDERS, TWILIO, bearer
+from tests.support import ROOT, wait_until
+from tests.support.api import NUMBERS, PROVIDERS, TWILIO, bearer
+from tests.support.server import Gunicorn, procfile
 
 SECRET_TOKEN = "tok_SECRET_d1f0e5b2c9a84d7e"
 SECRET_SID = "AC" + "feedface" * 4

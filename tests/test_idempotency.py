@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
-from support import NUMBERS, PROVIDERS, TWILIO, add_provider, bearer, error
+from tests.support.api import NUMBERS, PROVIDERS, TWILIO, add_provider, bearer, error
 
 BODY = {"provider": "twilio", "label": "Main", "credentials": TWILIO}
 
@@ -152,7 +152,7 @@ def hashed(body):
 
 
 def wait_for_lock_waiters(sql, n):
-    from server import wait_until
+    from tests.support import wait_until
 
     wait_until(lambda: sql.execute("""SELECT count(*) AS n FROM pg_stat_activity
                                        WHERE wait_event_type = 'Lock'""").fetchone()["n"] >= n,
@@ -190,7 +190,7 @@ def test_expired_answers_are_forgotten_and_purged(client, alice, sql, database_u
 
 
 def test_the_purge_command_removes_every_expired_answer(client, alice, bob, sql, database_url):
-    from cli import flask
+    from tests.support.cli import flask
 
     post(client, alice, "a")
     post(client, bob, "b")

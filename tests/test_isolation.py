@@ -2,7 +2,7 @@
 
 import pytest
 
-from support import NUMBERS, PROVIDERS, add_number, add_provider, bearer
+from tests.support.api import NUMBERS, PROVIDERS, add_number, add_provider, bearer
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 from app.request import auth
-from support import NUMBERS, PROVIDERS, TWILIO, bearer, error
+from tests.support.api import NUMBERS, PROVIDERS, TWILIO, bearer, error
 
 
 def test_the_applications_connections_have_a_statement_timeout(app):
@@ -38,7 +38,7 @@ def test_keys_are_compared_in_constant_time(client, make_key, monkeypatch):
 
 @pytest.fixture(scope="module")
 def gunicorn(database_url, sealing_keys, tmp_path_factory):
-    from server import Gunicorn
+    from tests.support.server import Gunicorn
 
     server = Gunicorn(tmp_path_factory.mktemp("limits") / "out.log", DATABASE_URL=database_url,
                       SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="1").start()

@@ -6,7 +6,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from app.commands import migrations
 from app.process import pool as db
 from app.config import Config
-from cli import flask, start_flask
+from tests.support.cli import flask, start_flask
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from nginx import Nginx, deploy_config, stock_config
-from server import Gunicorn, smoke
-from support import TWILIO, bearer
+from tests.support.api import TWILIO, bearer
+from tests.support.nginx import Nginx, deploy_config, stock_config
+from tests.support.server import Gunicorn, smoke
 
 CONFIGS = {"deploy/nginx.conf": deploy_config, "stock": stock_config}
 

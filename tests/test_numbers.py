@@ -2,7 +2,7 @@
 
 import pytest
 
-from support import NUMBERS, PROVIDERS, add_number, add_provider, error
+from tests.support.api import NUMBERS, PROVIDERS, add_number, add_provider, error
 
 NUMBER_FIELDS = {"id", "e164", "provider", "credentials_id", "agent_id", "inbound_enabled",
                  "outbound_enabled", "created_at", "updated_at"}

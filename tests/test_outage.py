@@ -15,8 +15,9 @@ from devtools import localpg
 from app.keys import key_hash, new_key
 from app.config import Config
 from app.queries import api_keys
-from server import Gunicorn, wait_until
-from support import PROVIDERS, bearer
+from tests.support import wait_until
+from tests.support.api import PROVIDERS, bearer
+from tests.support.server import Gunicorn
 
 # A bound on each request, so that a hang fails the test instead of stalling it; the
 # contract's own bound is 5 seconds, the service's deadline 4.5.

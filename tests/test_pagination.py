@@ -5,7 +5,7 @@ import base64
 import pytest
 
 from app.queries import page_sql, providers
-from support import NUMBERS, PROVIDERS, add_number, add_provider, error
+from tests.support.api import NUMBERS, PROVIDERS, add_number, add_provider, error
 
 
 @pytest.fixture

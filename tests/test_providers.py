@@ -2,7 +2,7 @@
 
 import pytest
 
-from support import CREDENTIALS, PROVIDERS, TWILIO, add_number, add_provider, error
+from tests.support.api import CREDENTIALS, PROVIDERS, TWILIO, add_number, add_provider, error
 
 CREDENTIAL_FIELDS = {"id", "provider", "label", "credential_keys", "sealing_key_id",
                      "verified_at", "created_at", "updated_at"}

@@ -1,31 +1,15 @@
 """Races settled by PostgreSQL's constraints, not by a read-then-write in Python."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
-from support import NUMBERS, PROVIDERS, add_provider, bearer
-
-THREADS = 12
+from tests.support import THREADS, together
+from tests.support.api import NUMBERS, PROVIDERS, add_provider, bearer
 
 
 @pytest.fixture
 def wide_app(make_app):
     """An app whose pool lets every thread hold a connection at once."""
     return make_app(pool_max_size=THREADS + 1)
-
-
-def together(n, action):
-    """Run action(i) in n threads released at the same moment; return the results."""
-    start = threading.Barrier(n)
-
-    def run(i):
-        start.wait()
-        return action(i)
-
-    with ThreadPoolExecutor(n) as pool:
-        return list(pool.map(run, range(n)))
 
 
 def test_one_number_registered_by_many_at_once_gives_exactly_one_201(wide_app, make_key, sql):

@@ -8,7 +8,8 @@ import subprocess
 import pytest
 
 from devtools.devserver import banner
-from server import ROOT, Gunicorn
+from tests.support import ROOT
+from tests.support.server import Gunicorn
 
 README = ROOT / "README.md"
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)

@@ -10,7 +10,8 @@ import subprocess
 
 import pytest
 
-from server import ROOT, Gunicorn
+from tests.support import ROOT
+from tests.support.server import Gunicorn
 
 NODE_SDK = ROOT / "sdk" / "node"
 SUITES = sorted(path.name for path in (NODE_SDK / "test").glob("*.test.js"))

@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from server import ROOT, Gunicorn
+from tests.support import ROOT
+from tests.support.server import Gunicorn
 
 SDK = ROOT / "sdk" / "python"
 PLATFORM_ACCOUNT = "sdk_platform_account"

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from app import sealing
-from support import NUMBERS, PROVIDERS, TWILIO, add_number, add_provider, bearer, error
+from tests.support.api import NUMBERS, PROVIDERS, TWILIO, add_number, add_provider, bearer, error
 
 
 def stored(sql):

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from support import PROVIDERS, error
+from tests.support.api import PROVIDERS, error
 
 
 def dead_url():

@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from server import Gunicorn, smoke
+from tests.support.server import Gunicorn, smoke
 
 
 @pytest.fixture

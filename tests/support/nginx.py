@@ -6,7 +6,8 @@ import signal
 import socket
 import subprocess
 
-from server import ROOT, free_port, wait_until
+from . import ROOT, wait_until
+from .server import free_port
 
 
 def find_nginx():

@@ -11,15 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def wait_until(condition, timeout=20, every=0.02):
-    """Poll for a state, bounded: tests wait for conditions, never a fixed time."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached"
-        time.sleep(every)
+from . import ROOT
 
 
 def free_port():

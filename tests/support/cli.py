@@ -4,9 +4,8 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from . import ROOT
 
 
 def flask(*args, database_url, env=None, check=True):
