@@ -126,6 +126,13 @@ def client(app):
 
 
 @pytest.fixture
+def runner(app):
+    """The app's commands (`flask db ...`, `flask api-keys ...`) run in this process, on
+    the test database; tests/system/test_cli.py runs the real command line."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
 def make_key(sql):
     """make_key(account_id) or make_key(platform=True): a real key, stored as its hash."""
 

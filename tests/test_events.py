@@ -11,7 +11,6 @@ from tests.support import THREADS, together
 from tests.support.api import (
     CREDENTIALS, E164S, NUMBERS, PROVIDERS, TWILIO, add_number, add_provider, bearer, error,
 )
-from tests.support.cli import flask
 
 EVENTS = "/api/v1/telephony/events"
 
@@ -31,9 +30,16 @@ def events_of(client, headers, object_id):
     return list(reversed(listed(client, headers, object_id=object_id, limit=200)["events"]))
 
 
-def key_id(database_url, account_id):
+def listed_keys(runner):
+    """The lines of `api-keys list`: id, account (or `platform`), label, created, state."""
+    done = runner.invoke(args=["api-keys", "list"])
+    assert done.exit_code == 0, done.output
+    return done.stdout.splitlines()
+
+
+def key_id(runner, account_id):
     """The id `api-keys list` shows for the account's key."""
-    lines = flask("api-keys", "list", database_url=database_url).stdout.splitlines()
+    lines = listed_keys(runner)
     return next(line.split("\t")[0] for line in lines if line.split("\t")[1] == account_id)
 
 
@@ -43,7 +49,7 @@ def count(sql):
 
 # --- each write's event: content, actor, request id ----------------------------------------
 
-def test_provider_created(client, alice, database_url, app):
+def test_provider_created(client, alice, runner, app):
     answer = client.post(PROVIDERS, json={"provider": "twilio", "credentials": TWILIO,
                                           "label": "Prod"},
                          headers=request_id(alice, "req-provider-1"))
@@ -51,7 +57,7 @@ def test_provider_created(client, alice, database_url, app):
     (event,) = listed(client, alice)["events"]
     assert event == {
         "id": event["id"], "type": "provider.created", "object_id": made["id"],
-        "actor": {"key_id": key_id(database_url, "alice"), "kind": "account"},
+        "actor": {"key_id": key_id(runner, "alice"), "kind": "account"},
         "request_id": "req-provider-1", "occurred_at": made["created_at"],
         "data": {"provider": "twilio", "label": "Prod",
                  "credential_keys": ["account_sid", "auth_token"],
@@ -128,13 +134,12 @@ def test_number_created_updated_deleted(client, alice):
         deleted["occurred_at"])
 
 
-def test_a_platform_keys_change_names_the_key_and_the_account(client, platform_key,
-                                                              database_url):
+def test_a_platform_keys_change_names_the_key_and_the_account(client, platform_key, runner):
     headers = bearer(platform_key, "acct_9")
     made = add_provider(client, headers)
     (event,) = listed(client, headers)["events"]
-    keys = flask("api-keys", "list", database_url=database_url).stdout.splitlines()
-    platform_id = next(line.split("\t")[0] for line in keys if "\tplatform\t" in line)
+    platform_id = next(line.split("\t")[0] for line in listed_keys(runner)
+                       if "\tplatform\t" in line)
     assert event["actor"] == {"key_id": platform_id, "kind": "platform", "account_id": "acct_9"}
     assert event["object_id"] == made["id"]
 
@@ -371,16 +376,16 @@ def test_the_list_needs_a_key(client):
 
 # --- retention -----------------------------------------------------------------------------
 
-def test_purge_events_deletes_only_the_old_ones(client, alice, sql, database_url):
+def test_purge_events_deletes_only_the_old_ones(client, alice, sql, runner):
     for provider in ("twilio", "plivo", "vobiz"):
         add_provider(client, alice, provider)
     sql.execute("UPDATE events SET occurred_at = now() - interval '91 days'"
                 " WHERE data->>'provider' <> 'vobiz'")
-    done = flask("db", "purge-events", database_url=database_url)
-    assert "purged 2 events older than 90 days" in done.stderr
+    done = runner.invoke(args=["db", "purge-events"])
+    assert done.exit_code == 0 and "purged 2 events older than 90 days" in done.stderr
     assert [e["data"]["provider"] for e in listed(client, alice)["events"]] == ["vobiz"]
-    done = flask("db", "purge-events", "--older-than-days", "0", database_url=database_url)
-    assert "purged 1 events" in done.stderr
+    done = runner.invoke(args=["db", "purge-events", "--older-than-days", "0"])
+    assert done.exit_code == 0 and "purged 1 events" in done.stderr
 
 
 def test_purge_goes_in_batches(client, alice, sql):

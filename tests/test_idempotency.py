@@ -189,15 +189,13 @@ def test_expired_answers_are_forgotten_and_purged(client, alice, sql, database_u
     assert keys == ["old"]  # "older" went with the account's next keyed request
 
 
-def test_the_purge_command_removes_every_expired_answer(client, alice, bob, sql, database_url):
-    from tests.support.cli import flask
-
+def test_the_purge_command_removes_every_expired_answer(client, alice, bob, sql, runner):
     post(client, alice, "a")
     post(client, bob, "b")
     sql.execute("UPDATE idempotency_keys SET expires_at = now() - interval '1 second'"
                 " WHERE key = 'a'")
-    done = flask("db", "purge-idempotency-keys", database_url=database_url)
-    assert "purged 1 " in done.stderr
+    done = runner.invoke(args=["db", "purge-idempotency-keys"])
+    assert done.exit_code == 0 and "purged 1 " in done.stderr
     assert [r["key"] for r in sql.execute("SELECT key FROM idempotency_keys")] == ["b"]
 
 
