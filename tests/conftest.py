@@ -8,6 +8,7 @@ from app import create_app, sealing
 from app.commands import migrations
 from app.process import pool as db
 from devtools import localpg
+from devtools.fake_carrier import FakeCarrier
 from app.keys import key_hash, new_key
 from app.config import Config
 from app.queries import api_keys
@@ -118,6 +119,25 @@ def clean_database(request, database_url):
     yield
     with db.connect(Config(database_url=database_url)) as conn:
         conn.execute(f"TRUNCATE {TABLES}")
+
+
+@pytest.fixture(scope="session")
+def fake_carriers():
+    """The fake of the carriers' APIs (devtools/fake_carrier.py), one for the session;
+    tests take it through `fake`."""
+    carrier = FakeCarrier().start()
+    yield carrier
+    carrier.stop()
+
+
+@pytest.fixture
+def fake(fake_carriers):
+    """The fake carriers as each test finds them: answering, nothing recorded yet."""
+    fake_carriers.rearm()
+    fake_carriers.requests.clear()
+    fake_carriers.outage = None
+    yield fake_carriers
+    fake_carriers.release()  # whatever still hangs goes
 
 
 @pytest.fixture

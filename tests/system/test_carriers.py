@@ -1,5 +1,6 @@
 """The carrier's check of credentials (contract 4.1), through real gunicorn against a
-fake of the carriers' APIs: every row of the contract's table, and what is stored."""
+fake of the carriers' APIs: every row of the contract's table, and what is stored.
+What needs no server (Twilio's two forms, the switch) is in tests/inprocess/."""
 
 import base64
 import json
@@ -9,7 +10,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from devtools.fake_carrier import FakeCarrier
 from tests.support import wait_until
 from tests.support.api import PROVIDERS, bearer
 from tests.support.server import Gunicorn, free_port
@@ -23,18 +23,17 @@ VOBIZ = {"auth_id": "vobiz-auth-id", "auth_token": "vobiz-token-OK"}
 GOOD = {"twilio": TWILIO, "plivo": PLIVO, "vobiz": VOBIZ}
 
 
-@pytest.fixture(scope="module")
-def fake():
-    carrier = FakeCarrier().start()
-    yield carrier
-    carrier.stop()
+# Every test starts with the fake as conftest.py's `fake` leaves it: answering, its
+# record empty, nothing left hanging from the test before.
+pytestmark = pytest.mark.usefixtures("fake")
 
 
 @pytest.fixture(scope="module")
-def gunicorn(database_url, sealing_keys, fake, tmp_path_factory):
+def gunicorn(database_url, sealing_keys, fake_carriers, tmp_path_factory):
     server = Gunicorn(tmp_path_factory.mktemp("carriers") / "out.log",
                       DATABASE_URL=database_url, SEALING_PUBLIC_KEY=sealing_keys[0],
-                      WEB_CONCURRENCY="1", CARRIER_VERIFICATION="on", **fake.environ()).start()
+                      WEB_CONCURRENCY="1", CARRIER_VERIFICATION="on",
+                      **fake_carriers.environ()).start()
     yield server
     server.stop()
 
@@ -55,15 +54,6 @@ def checking(database_url, sealing_keys, tmp_path):
     yield start
     for server in started:
         server.stop()
-
-
-@pytest.fixture(autouse=True)
-def fresh_fake(fake):
-    fake.rearm()
-    fake.requests.clear()
-    fake.outage = None
-    yield
-    fake.release()  # whatever still hangs goes
 
 
 def create(gunicorn, key, provider, credentials, headers=None):
@@ -366,49 +356,3 @@ def test_the_whole_check_is_bounded_by_5_seconds(checking, make_key, sql, answer
     assert 4.5 < elapsed < 8
     assert stored(sql) == 0
 
-
-# --- Twilio's two credential forms, and the switch (in-process) ----------------------------
-
-@pytest.mark.parametrize("credentials, message", [
-    ({"account_sid": SID, "auth_token": "t", "api_key_sid": KEY_SID, "api_key_secret": "s"},
-     "invalid body: credentials: either auth_token or api_key_sid and api_key_secret, not both"),
-    ({"account_sid": SID, "auth_token": "t", "api_key_secret": "s"},
-     "invalid body: credentials: either auth_token or api_key_sid and api_key_secret, not both"),
-    ({"account_sid": SID, "api_key_sid": KEY_SID},
-     "invalid body: credentials.api_key_secret: required"),
-    ({"account_sid": SID, "api_key_sid": "SK123", "api_key_secret": "s"},
-     "invalid body: credentials.api_key_sid: must be SK followed by 32 hex digits"),
-    ({"account_sid": SID}, "invalid body: credentials.auth_token: required"),
-    ({"api_key_sid": KEY_SID, "api_key_secret": "s"},
-     "invalid body: credentials.account_sid: required"),
-])
-def test_twilio_takes_one_form_or_the_other(client, alice, sql, credentials, message):
-    answer = client.post(PROVIDERS, json={"provider": "twilio", "credentials": credentials},
-                         headers=alice)
-    assert (answer.status_code, answer.text) == (400, message)
-    assert stored(sql) == 0
-
-
-def test_with_checks_off_nothing_is_asked_and_verified_at_is_null(make_app, fake, alice):
-    app = make_app(carrier_verification=False, carrier_urls={
-        "twilio": fake.url, "plivo": fake.url, "vobiz": fake.url})
-    answer = app.test_client().post(
-        PROVIDERS, json={"provider": "twilio", "credentials": TWILIO_KEY}, headers=alice)
-    assert answer.status_code == 201
-    assert answer.json["verified_at"] is None
-    assert fake.requests == []
-
-
-def test_the_switch_and_the_urls_come_from_the_environment():
-    from app.config import Config
-
-    assert Config.from_env({}).carrier_verification is True
-    assert Config.from_env({"CARRIER_VERIFICATION": "off"}).carrier_verification is False
-    assert Config.from_env({"CARRIER_VERIFICATION": ""}).carrier_verification is True
-    assert Config.from_env({}).carrier_urls == {
-        "twilio": "https://api.twilio.com", "plivo": "https://api.plivo.com",
-        "vobiz": "https://api.vobiz.ai"}
-    assert Config.from_env({"PLIVO_API_URL": "http://fake:1"}).carrier_urls["plivo"] == (
-        "http://fake:1")
-    with pytest.raises(ValueError, match="CARRIER_VERIFICATION must be on or off"):
-        Config.from_env({"CARRIER_VERIFICATION": "maybe"})
