@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from app import create_app, sealing
 from app.commands import migrations
@@ -112,6 +113,16 @@ def sql(config):
     """A direct connection, to look at what the API stored."""
     with db.connect(config) as conn:
         yield conn
+
+
+@pytest.fixture
+def fresh_database(sql, database_url, request):
+    """The URL of a new, empty database in the test cluster."""
+    name = f"fresh_{request.node.name[:40].lower().replace('[', '_').replace(']', '')}"
+    sql.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    sql.execute(f'CREATE DATABASE "{name}"')
+    yield make_conninfo(**{**conninfo_to_dict(database_url), "dbname": name})
+    sql.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(autouse=True)
