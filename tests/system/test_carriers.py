@@ -12,7 +12,7 @@ import pytest
 
 from tests.support import wait_until
 from tests.support.api import PROVIDERS, bearer
-from tests.support.server import Gunicorn, free_port
+from tests.support.server import free_port
 
 SID = "AC" + "0123456789abcdef" * 2
 KEY_SID = "SK" + "fedcba9876543210" * 2
@@ -28,32 +28,14 @@ GOOD = {"twilio": TWILIO, "plivo": PLIVO, "vobiz": VOBIZ}
 pytestmark = pytest.mark.usefixtures("fake")
 
 
+# The module's gunicorn, and those a test starts with start_gunicorn(**CHECKING, ...),
+# check credentials with the carrier before they are stored.
+CHECKING = {"CARRIER_VERIFICATION": "on"}
+
+
 @pytest.fixture(scope="module")
-def gunicorn(database_url, sealing_keys, fake_carriers, tmp_path_factory):
-    server = Gunicorn(tmp_path_factory.mktemp("carriers") / "out.log",
-                      DATABASE_URL=database_url, SEALING_PUBLIC_KEY=sealing_keys[0],
-                      WEB_CONCURRENCY="1", CARRIER_VERIFICATION="on",
-                      **fake_carriers.environ()).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def checking(database_url, sealing_keys, tmp_path):
-    """checking(**env): a gunicorn of one worker that checks credentials, with this
-    test's own environment (carrier URLs, pool size); stopped after the test."""
-    started = []
-
-    def start(**env):
-        server = Gunicorn(tmp_path / f"out-{len(started)}.log", DATABASE_URL=database_url,
-                          SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="1",
-                          CARRIER_VERIFICATION="on", **env).start()
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
+def gunicorn_env(fake_carriers):
+    return {**CHECKING, **fake_carriers.environ()}
 
 
 def create(gunicorn, key, provider, credentials, headers=None):
@@ -156,8 +138,8 @@ def test_a_carrier_that_never_answers_is_502_within_the_limit(gunicorn, make_key
     assert stored(sql) == 0
 
 
-def test_a_carrier_that_cannot_be_reached_is_502(checking, make_key, sql):
-    server = checking(PLIVO_API_URL=f"http://127.0.0.1:{free_port()}")
+def test_a_carrier_that_cannot_be_reached_is_502(start_gunicorn, make_key, sql):
+    server = start_gunicorn(**CHECKING, PLIVO_API_URL=f"http://127.0.0.1:{free_port()}")
     status, _, text = create(server, make_key("alice"), "plivo", PLIVO)
     assert (status, text) == (
         502, "could not verify credentials with plivo: could not connect; try again")
@@ -249,10 +231,11 @@ def test_no_credential_field_reaches_the_log(gunicorn, make_key):
     assert all(line.get("request_id") for line in checks)
 
 
-def test_a_slow_carrier_holds_no_database_connection(checking, fake, make_key):
+def test_a_slow_carrier_holds_no_database_connection(start_gunicorn, fake, make_key):
     # One worker, four threads, ONE pooled connection: were the waiting check holding
     # it, every read below would wait out the pool's timeout and answer 500.
-    server = checking(GUNICORN_THREADS="4", DATABASE_POOL_SIZE="1", **fake.environ())
+    server = start_gunicorn(**CHECKING, **fake.environ(), GUNICORN_THREADS="4",
+                            DATABASE_POOL_SIZE="1")
     key = make_key("alice")
     answers = []
     slow = threading.Thread(target=lambda: answers.append(
@@ -342,9 +325,10 @@ class Trickle:
     (b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", 0.5),      # the head trickles in
     (b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n", 0),     # the body never comes
 ])
-def test_the_whole_check_is_bounded_by_5_seconds(checking, make_key, sql, answer, pace):
+def test_the_whole_check_is_bounded_by_5_seconds(start_gunicorn, make_key, sql, answer,
+                                                  pace):
     carrier = Trickle(answer, pace)
-    server = checking(VOBIZ_API_URL=carrier.url)
+    server = start_gunicorn(**CHECKING, VOBIZ_API_URL=carrier.url)
     try:
         started = time.monotonic()
         status, _, text = create(server, make_key("alice"), "vobiz", VOBIZ)

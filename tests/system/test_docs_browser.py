@@ -14,18 +14,8 @@ from playwright.sync_api import expect, sync_playwright
 from tests.support.api import NUMBERS, PROVIDERS, TWILIO, bearer
 from tests.support.browser import launch
 from tests.support.nginx import Nginx, deploy_config
-from tests.support.server import Gunicorn
 
 E164 = "+12025550123"
-
-
-@pytest.fixture(scope="module")
-def gunicorn(database_url, sealing_keys, tmp_path_factory):
-    server = Gunicorn(tmp_path_factory.mktemp("gunicorn") / "out.log",
-                      DATABASE_URL=database_url, SEALING_PUBLIC_KEY=sealing_keys[0],
-                      WEB_CONCURRENCY="1", CARRIER_VERIFICATION="off").start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -13,19 +13,15 @@ from app.process import pool as db
 from app.config import Config
 from tests.support import ROOT, wait_until
 from tests.support.api import NUMBERS, PROVIDERS, TWILIO, bearer
-from tests.support.server import Gunicorn, procfile
+from tests.support.server import procfile
 
 SECRET_TOKEN = "tok_SECRET_d1f0e5b2c9a84d7e"
 SECRET_SID = "AC" + "feedface" * 4
 
 
 @pytest.fixture(scope="module")
-def gunicorn(database_url, sealing_keys, tmp_path_factory):
-    server = Gunicorn(tmp_path_factory.mktemp("gunicorn") / "out.log",
-                      DATABASE_URL=database_url, SEALING_PUBLIC_KEY=sealing_keys[0],
-                      WEB_CONCURRENCY="2", GUNICORN_THREADS="4").start()
-    yield server
-    server.stop()
+def gunicorn_env():
+    return {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4"}
 
 
 def test_the_procfile_serves_the_api(gunicorn, make_key):
@@ -78,13 +74,11 @@ def test_logs_are_json_lines_and_never_hold_secrets(gunicorn, make_key):
     assert lines["trace-42"]["account_id"] == "alice"
 
 
-def test_sigterm_answers_every_accepted_request(database_url, sealing_keys, make_key, sql,
-                                                tmp_path):
+def test_sigterm_answers_every_accepted_request(start_gunicorn, database_url, make_key, sql):
     """Requests held mid-flight by a row lock; SIGTERM; the listener closes; the lock goes:
     every one of them must still be answered."""
-    server = Gunicorn(tmp_path / "out.log", DATABASE_URL=database_url,
-                      SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="2",
-                      GUNICORN_THREADS="4", DATABASE_STATEMENT_TIMEOUT_MS="30000").start()
+    server = start_gunicorn(WEB_CONCURRENCY="2", GUNICORN_THREADS="4",
+                            DATABASE_STATEMENT_TIMEOUT_MS="30000")
     key = make_key("alice")
     _, _, body = server.request("POST", PROVIDERS, {"provider": "twilio", "credentials": TWILIO},
                                 bearer(key))

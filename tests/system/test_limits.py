@@ -4,18 +4,7 @@ gunicorn over a socket, as a client sends them."""
 import http.client
 import json
 
-import pytest
-
 from tests.support.api import PROVIDERS, TWILIO, bearer
-from tests.support.server import Gunicorn
-
-
-@pytest.fixture(scope="module")
-def gunicorn(database_url, sealing_keys, tmp_path_factory):
-    server = Gunicorn(tmp_path_factory.mktemp("limits") / "out.log", DATABASE_URL=database_url,
-                      SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="1").start()
-    yield server
-    server.stop()
 
 
 def chunked_post(port, path, headers, chunks):

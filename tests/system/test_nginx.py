@@ -8,18 +8,9 @@ import pytest
 
 from tests.support.api import TWILIO, bearer
 from tests.support.nginx import Nginx, deploy_config, stock_config
-from tests.support.server import Gunicorn, smoke
+from tests.support.server import smoke
 
 CONFIGS = {"deploy/nginx.conf": deploy_config, "stock": stock_config}
-
-
-@pytest.fixture(scope="module")
-def gunicorn(database_url, sealing_keys, tmp_path_factory):
-    server = Gunicorn(tmp_path_factory.mktemp("gunicorn") / "out.log",
-                      DATABASE_URL=database_url, SEALING_PUBLIC_KEY=sealing_keys[0],
-                      WEB_CONCURRENCY="1", CARRIER_VERIFICATION="off").start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(params=CONFIGS)

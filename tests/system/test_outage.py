@@ -17,7 +17,6 @@ from app.config import Config
 from app.queries import api_keys
 from tests.support import wait_until
 from tests.support.api import PROVIDERS, bearer
-from tests.support.server import Gunicorn
 
 # A bound on each request, so that a hang fails the test instead of stalling it; the
 # contract's own bound is 5 seconds, the service's deadline 4.5.
@@ -36,16 +35,14 @@ def cluster():
 
 
 @pytest.fixture
-def served(cluster, sealing_keys, tmp_path):
+def served(cluster, start_gunicorn):
     """(gunicorn on that cluster, headers of a key of account alice)."""
     key = new_key()
     with db.connect(Config(database_url=cluster.url())) as conn:
         api_keys.create(conn, key_hash=key_hash(key), kind="account", account_id="alice", label="")
-    server = Gunicorn(tmp_path / "out.log", DATABASE_URL=cluster.url(),
-                      SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="2",
-                      GUNICORN_THREADS="4").start()
-    yield server, bearer(key)
-    server.stop()
+    server = start_gunicorn(DATABASE_URL=cluster.url(), WEB_CONCURRENCY="2",
+                            GUNICORN_THREADS="4")
+    return server, bearer(key)
 
 
 def burst(server, headers, n=24):

@@ -5,11 +5,8 @@ and the sealing key's fingerprint aside)."""
 import re
 import subprocess
 
-import pytest
-
 from devtools.devserver import banner
 from tests.support import ROOT
-from tests.support.server import Gunicorn
 
 README = ROOT / "README.md"
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
@@ -45,15 +42,6 @@ def export_line(port, key):
     """The line of `make run`'s banner that sets up the tour."""
     return next(line.strip() for line in banner(port, key).splitlines()
                 if line.strip().startswith("export HUB="))
-
-
-@pytest.fixture
-def gunicorn(database_url, sealing_keys, tmp_path):
-    server = Gunicorn(tmp_path / "out.log", DATABASE_URL=database_url,
-                      SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="1",
-                      CARRIER_VERIFICATION="off").start()
-    yield server
-    server.stop()
 
 
 def test_the_readme_shows_the_line_make_run_prints():

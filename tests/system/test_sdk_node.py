@@ -11,7 +11,6 @@ import subprocess
 import pytest
 
 from tests.support import ROOT
-from tests.support.server import Gunicorn
 
 NODE_SDK = ROOT / "sdk" / "node"
 SUITES = sorted(path.name for path in (NODE_SDK / "test").glob("*.test.js"))
@@ -19,12 +18,8 @@ ACCOUNT = "sdk-node"
 
 
 @pytest.fixture(scope="module")
-def gunicorn(database_url, sealing_keys, tmp_path_factory):
-    server = Gunicorn(tmp_path_factory.mktemp("sdk-node") / "out.log",
-                      DATABASE_URL=database_url, SEALING_PUBLIC_KEY=sealing_keys[0],
-                      CARRIER_VERIFICATION="off", WEB_CONCURRENCY="2").start()
-    yield server
-    server.stop()
+def gunicorn_env():
+    return {"WEB_CONCURRENCY": "2"}
 
 
 def test_the_suites_and_their_tools_are_there():

@@ -10,19 +10,14 @@ import sys
 import pytest
 
 from tests.support import ROOT
-from tests.support.server import Gunicorn
 
 SDK = ROOT / "sdk" / "python"
 PLATFORM_ACCOUNT = "sdk_platform_account"
 
 
-@pytest.fixture
-def gunicorn(database_url, sealing_keys, tmp_path):
-    server = Gunicorn(tmp_path / "gunicorn.log", DATABASE_URL=database_url,
-                      SEALING_PUBLIC_KEY=sealing_keys[0], CARRIER_VERIFICATION="off",
-                      WEB_CONCURRENCY="2")
-    yield server.start()
-    server.stop()
+@pytest.fixture(scope="module")
+def gunicorn_env():
+    return {"WEB_CONCURRENCY": "2"}
 
 
 def test_the_sdk_suite_passes_against_the_service(gunicorn, make_key):

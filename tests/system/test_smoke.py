@@ -4,18 +4,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
-
-from tests.support.server import Gunicorn, smoke
-
-
-@pytest.fixture
-def gunicorn(database_url, sealing_keys, tmp_path):
-    server = Gunicorn(tmp_path / "out.log", DATABASE_URL=database_url,
-                      SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="1",
-                      CARRIER_VERIFICATION="off").start()
-    yield server
-    server.stop()
+from tests.support.server import smoke
 
 
 def test_smoke_passes_against_the_service_and_removes_what_it_made(gunicorn, make_key, sql):
@@ -28,24 +17,15 @@ def test_smoke_passes_against_the_service_and_removes_what_it_made(gunicorn, mak
     assert counts == {"p": 0, "n": 0}
 
 
-def test_smoke_takes_real_credentials_where_the_service_checks_them(database_url, sealing_keys,
-                                                                   make_key, tmp_path):
-    from devtools.fake_carrier import FakeCarrier
-
-    carrier = FakeCarrier().start()
-    server = Gunicorn(tmp_path / "out.log", DATABASE_URL=database_url,
-                      SEALING_PUBLIC_KEY=sealing_keys[0], WEB_CONCURRENCY="1",
-                      CARRIER_VERIFICATION="on", **carrier.environ()).start()
+def test_smoke_takes_real_credentials_where_the_service_checks_them(start_gunicorn, fake,
+                                                                   make_key):
+    server = start_gunicorn(CARRIER_VERIFICATION="on", **fake.environ())
     credentials = {"auth_id": "smoke-vobiz-id", "auth_token": "smoke-vobiz-token"}
-    try:
-        done = smoke(f"http://127.0.0.1:{server.port}/api/v1", make_key("smoke"),
-                     SMOKE_PROVIDER="vobiz", SMOKE_CREDENTIALS=json.dumps(credentials))
-    finally:
-        server.stop()
-        carrier.stop()
+    done = smoke(f"http://127.0.0.1:{server.port}/api/v1", make_key("smoke"),
+                 SMOKE_PROVIDER="vobiz", SMOKE_CREDENTIALS=json.dumps(credentials))
     assert done.returncode == 0, done.stdout + done.stderr
     # Checked twice with the carrier: at the create and at the rotation.
-    sent = [headers.get("X-Auth-Token") for _, _, headers in carrier.requests]
+    sent = [headers.get("X-Auth-Token") for _, _, headers in fake.requests]
     assert sent == ["smoke-vobiz-token", "smoke-vobiz-token"]
 
 
