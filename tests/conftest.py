@@ -17,37 +17,27 @@ from tests.support.api import bearer
 
 TABLES = "numbers, providers, api_keys, idempotency_keys, events"
 
-# Test files that need a program besides Python and PostgreSQL. Where it is missing, the
-# file is not collected and the run says so; in CI (CI set) it always is, and fails.
-NEEDS = {"test_nginx.py": ("nginx",), "test_docs_browser.py": ("chromium", "nginx")}
-NOT_COLLECTED = []
+
+# In CI (CI set, as .ci/run sets it) a skip is a failure: CI installs every program the
+# tests need, so a skip there is a test that did not run and should have. A test skips
+# (a fixture's pytest.skip) or a whole file does (a skip at collection).
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    return failed_if_skipped_in_ci((yield))
 
 
-def pytest_ignore_collect(collection_path, config):
-    programs = NEEDS.get(collection_path.name)
-    if programs is None or os.environ.get("CI"):
-        return None
-    from tests.support.browser import find_chromium
-    from tests.support.nginx import find_nginx
-
-    find = {"nginx": find_nginx, "chromium": find_chromium}
-    missing = [program for program in programs if find[program]() is None]
-    if missing:
-        NOT_COLLECTED.append(f"{collection_path.name} not collected: {' and '.join(missing)} "
-                             f"not installed here (CI installs them and always runs it)")
-        return True
-    return None
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    return failed_if_skipped_in_ci((yield))
 
 
-def pytest_collection_finish(session):
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    for line in NOT_COLLECTED:
-        reporter.write_line(line, yellow=True, bold=True)
-
-
-def pytest_terminal_summary(terminalreporter):
-    for line in NOT_COLLECTED:  # again at the end, beside the counts
-        terminalreporter.write_line(line, yellow=True, bold=True)
+def failed_if_skipped_in_ci(report):
+    if report.skipped and os.environ.get("CI") and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2].removeprefix("Skipped: ")
+        report.outcome = "failed"
+        report.longrepr = f"skipped, and CI allows no skip: {reason}"
+    return report
 
 
 @pytest.fixture(scope="session")

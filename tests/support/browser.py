@@ -15,5 +15,6 @@ def find_chromium():
     return shutil.which("chromium", path=os.environ.get("PATH", "") + os.pathsep + "/usr/bin")
 
 
-def launch(playwright):
-    return playwright.chromium.launch(executable_path=find_chromium(), headless=True, args=ARGS)
+def launch(playwright, program):
+    """The chromium at `program` (find_chromium()'s), headless and quiet."""
+    return playwright.chromium.launch(executable_path=program, headless=True, args=ARGS)

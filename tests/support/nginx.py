@@ -47,9 +47,11 @@ http {{
 
 
 class Nginx:
-    """nginx in the foreground with a config made by `make_config(workdir, port, upstream)`."""
+    """nginx (the program at `program`) in the foreground, with a config made by
+    `make_config(workdir, port, upstream)`."""
 
-    def __init__(self, workdir, make_config, upstream_port):
+    def __init__(self, program, workdir, make_config, upstream_port):
+        self.program = program
         self.workdir = workdir
         self.port = free_port()
         self.config = workdir / "nginx.conf"
@@ -57,7 +59,7 @@ class Nginx:
         self.process = None
 
     def start(self):
-        command = [find_nginx(), "-p", str(self.workdir), "-e", "stderr", "-c", str(self.config)]
+        command = [self.program, "-p", str(self.workdir), "-e", "stderr", "-c", str(self.config)]
         checked = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True)
         assert checked.returncode == 0, checked.stderr
         with open(self.workdir / "nginx.log", "ab") as log:

@@ -1,11 +1,14 @@
-"""What the system tests share: the `system` mark, given to every test in this folder,
-and the real gunicorn they test through."""
+"""What the system tests share: the `system` mark, given to every test in this folder;
+the programs they need besides Python and PostgreSQL, each a skip where it is not
+installed; and the real gunicorn and nginx they test through."""
 
 import contextlib
 import itertools
 
 import pytest
 
+from tests.support.browser import find_chromium
+from tests.support.nginx import Nginx, find_nginx
 from tests.support.server import Gunicorn
 
 
@@ -13,6 +16,44 @@ def pytest_itemcollected(item):
     # pytest calls a conftest's collection hooks for the items below it only: a test
     # file added here is marked without having to say so.
     item.add_marker(pytest.mark.system)
+
+
+def installed(program, path):
+    """`path`, or a skip of the test that needs `program` where it is not installed
+    (tests/conftest.py turns the skip into a failure in CI)."""
+    if path is None:
+        pytest.skip(f"{program} not installed here (Debian: apt-get install {program}; "
+                    f"CI installs it)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def nginx_program():
+    """nginx's path."""
+    return installed("nginx", find_nginx())
+
+
+@pytest.fixture(scope="session")
+def chromium_program():
+    """Debian's chromium's path."""
+    return installed("chromium", find_chromium())
+
+
+@pytest.fixture
+def start_nginx(nginx_program, tmp_path):
+    """start_nginx(make_config, upstream_port): nginx in front of the server on
+    upstream_port, configured by make_config (tests/support/nginx.py's deploy_config or
+    stock_config); stopped after the test."""
+    numbers = itertools.count()
+    with contextlib.ExitStack() as started:
+        def start(make_config, upstream_port):
+            workdir = tmp_path / f"nginx-{next(numbers)}"
+            workdir.mkdir()
+            server = Nginx(nginx_program, workdir, make_config, upstream_port)
+            started.callback(server.stop)
+            return server.start()
+
+        yield start
 
 
 @contextlib.contextmanager

@@ -7,18 +7,17 @@ import json
 import pytest
 
 from tests.support.api import TWILIO, bearer
-from tests.support.nginx import Nginx, deploy_config, stock_config
+from tests.support.nginx import deploy_config, stock_config
 from tests.support.server import smoke
 
 CONFIGS = {"deploy/nginx.conf": deploy_config, "stock": stock_config}
 
 
 @pytest.fixture(params=CONFIGS)
-def nginx(request, gunicorn, tmp_path):
-    server = Nginx(tmp_path, CONFIGS[request.param], gunicorn.port).start()
+def nginx(request, gunicorn, start_nginx):
+    server = start_nginx(CONFIGS[request.param], gunicorn.port)
     server.form = request.param
-    yield server
-    server.stop()
+    return server
 
 
 def location_through(nginx, key):
