@@ -1,4 +1,5 @@
-"""Fixtures: one real PostgreSQL per session, a clean database per test, real keys."""
+"""What both kinds of test share: one real PostgreSQL per session, a clean database per
+test, the app, real keys, the fake carriers; and, in CI, no skip."""
 
 import os
 
