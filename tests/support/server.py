@@ -37,8 +37,7 @@ class Gunicorn:
     def __init__(self, log_path, **env):
         self.port = free_port()
         self.log_path = Path(log_path)
-        # Tests not about the carrier's check store credentials unchecked.
-        self.env = {**os.environ, "PORT": str(self.port), "CARRIER_VERIFICATION": "off", **env}
+        self.env = {**os.environ, "PORT": str(self.port), **env}
         self.process = None
 
     def start(self, ready_timeout=30):

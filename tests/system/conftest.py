@@ -61,6 +61,7 @@ def serving(log_path, database_url, sealing_keys, env):
     """The Procfile's web process on the test database, sealing to the test key, with
     one worker and the carrier's check off (gunicorn.conf.py's settings otherwise);
     `env` changes any of it. Stopped on leaving, also when it failed to start."""
+    # Tests not about the carrier's check store credentials unchecked, as `make run` does.
     settings = {"DATABASE_URL": database_url, "SEALING_PUBLIC_KEY": sealing_keys[0],
                 "WEB_CONCURRENCY": "1", "CARRIER_VERIFICATION": "off", **env}
     server = Gunicorn(log_path, **settings)
