@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean sdk-types
+.PHONY: run test test-fast bench clean sdk-types
 
 # The virtualenv, remade when the project's dependencies change: the service's and the
 # Python SDK's (sdk/python, installed editable with what its tests need).
@@ -29,6 +29,12 @@ run: $(STAMP)
 test: $(STAMP) $(NODE_STAMP)
 	$(PYTHON) -m devtools.localpg check
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# The in-process tests only (tests/inprocess/: the test client and SQL on the session's
+# PostgreSQL), for the inner loop: no gunicorn, nginx, browser, SDK suite or fuzzing.
+test-fast: $(STAMP)
+	$(PYTHON) -m devtools.localpg check
+	$(PYTHON) -m pytest -m "not system" $(PYTEST_ARGS)
 
 # The benchmark's peer (bench/peers/) has a virtualenv of its own: its packages are
 # never the service's.

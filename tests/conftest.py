@@ -1,51 +1,44 @@
-"""Fixtures: one real PostgreSQL per session, a clean database per test, real keys."""
+"""What both kinds of test share: one real PostgreSQL per session, a clean database per
+test, the app, real keys, the fake carriers; and, in CI, no skip."""
 
 import os
 
 import pytest
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from app import create_app, sealing
 from app.commands import migrations
 from app.process import pool as db
 from devtools import localpg
+from devtools.fake_carrier import FakeCarrier
 from app.keys import key_hash, new_key
 from app.config import Config
 from app.queries import api_keys
-from support import bearer
+from tests.support.api import bearer
 
 TABLES = "numbers, providers, api_keys, idempotency_keys, events"
 
-# Test files that need a program besides Python and PostgreSQL. Where it is missing, the
-# file is not collected and the run says so; in CI (CI set) it always is, and fails.
-NEEDS = {"test_nginx.py": ("nginx",), "test_docs_browser.py": ("chromium", "nginx")}
-NOT_COLLECTED = []
+
+# In CI (CI set, as .ci/run sets it) a skip is a failure: CI installs every program the
+# tests need, so a skip there is a test that did not run and should have. A test skips
+# (a fixture's pytest.skip) or a whole file does (a skip at collection).
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    return failed_if_skipped_in_ci((yield))
 
 
-def pytest_ignore_collect(collection_path, config):
-    programs = NEEDS.get(collection_path.name)
-    if programs is None or os.environ.get("CI"):
-        return None
-    from browser import find_chromium
-    from nginx import find_nginx
-
-    find = {"nginx": find_nginx, "chromium": find_chromium}
-    missing = [program for program in programs if find[program]() is None]
-    if missing:
-        NOT_COLLECTED.append(f"{collection_path.name} not collected: {' and '.join(missing)} "
-                             f"not installed here (CI installs them and always runs it)")
-        return True
-    return None
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    return failed_if_skipped_in_ci((yield))
 
 
-def pytest_collection_finish(session):
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    for line in NOT_COLLECTED:
-        reporter.write_line(line, yellow=True, bold=True)
-
-
-def pytest_terminal_summary(terminalreporter):
-    for line in NOT_COLLECTED:  # again at the end, beside the counts
-        terminalreporter.write_line(line, yellow=True, bold=True)
+def failed_if_skipped_in_ci(report):
+    if report.skipped and os.environ.get("CI") and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2].removeprefix("Skipped: ")
+        report.outcome = "failed"
+        report.longrepr = f"skipped, and CI allows no skip: {reason}"
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -113,6 +106,16 @@ def sql(config):
         yield conn
 
 
+@pytest.fixture
+def fresh_database(sql, database_url, request):
+    """The URL of a new, empty database in the test cluster."""
+    name = f"fresh_{request.node.name[:40].lower().replace('[', '_').replace(']', '')}"
+    sql.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    sql.execute(f'CREATE DATABASE "{name}"')
+    yield make_conninfo(**{**conninfo_to_dict(database_url), "dbname": name})
+    sql.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(autouse=True)
 def clean_database(request, database_url):
     yield
@@ -120,9 +123,35 @@ def clean_database(request, database_url):
         conn.execute(f"TRUNCATE {TABLES}")
 
 
+@pytest.fixture(scope="session")
+def fake_carriers():
+    """The fake of the carriers' APIs (devtools/fake_carrier.py), one for the session;
+    tests take it through `fake`."""
+    carrier = FakeCarrier().start()
+    yield carrier
+    carrier.stop()
+
+
+@pytest.fixture
+def fake(fake_carriers):
+    """The fake carriers as each test finds them: answering, nothing recorded yet."""
+    fake_carriers.rearm()
+    fake_carriers.requests.clear()
+    fake_carriers.outage = None
+    yield fake_carriers
+    fake_carriers.release()  # whatever still hangs goes
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """The app's commands (`flask db ...`, `flask api-keys ...`) run in this process, on
+    the test database; tests/system/test_cli.py runs the real command line."""
+    return app.test_cli_runner()
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""The service's tests: inprocess/ (the test client), system/ (real programs), support/."""

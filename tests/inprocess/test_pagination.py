@@ -1,0 +1,123 @@
+"""Keyset pagination of both lists: limit, opaque cursors, oldest first."""
+
+import base64
+
+import pytest
+
+from app.queries import page_sql, providers
+from tests.support.api import NUMBERS, PROVIDERS, add_number, add_provider, error
+
+
+@pytest.fixture
+def seven_numbers(client, alice):
+    credential = add_provider(client, alice)
+    return [add_number(client, alice, credential["id"], f"+1202555010{i}")["id"] for i in range(7)]
+
+
+def walk(client, headers, path, limit):
+    seen, cursor, pages = [], None, 0
+    while True:
+        query = f"?limit={limit}" + (f"&cursor={cursor}" if cursor else "")
+        answer = client.get(path + query, headers=headers)
+        assert answer.status_code == 200, answer.text
+        key = "numbers" if path == NUMBERS else "providers"
+        assert len(answer.json[key]) <= limit
+        seen += [row["id"] for row in answer.json[key]]
+        cursor = answer.json["next_cursor"]
+        pages += 1
+        if cursor is None:
+            return seen, pages
+
+
+@pytest.mark.parametrize("limit, pages", [(1, 7), (2, 4), (3, 3), (7, 1), (200, 1)])
+def test_pages_cover_every_row_once_in_order(client, alice, seven_numbers, limit, pages):
+    assert walk(client, alice, NUMBERS, limit) == (seven_numbers, pages)
+
+
+def test_default_page_is_50(client, alice):
+    credential = add_provider(client, alice)
+    for i in range(51):
+        add_number(client, alice, credential["id"], f"+120255501{i:02d}")
+    first = client.get(NUMBERS, headers=alice).json
+    assert len(first["numbers"]) == 50
+    rest = client.get(f"{NUMBERS}?cursor={first['next_cursor']}", headers=alice).json
+    assert len(rest["numbers"]) == 1 and rest["next_cursor"] is None
+
+
+def test_filters_paginate_too(client, alice, seven_numbers):
+    answer = client.get(f"{NUMBERS}?provider=twilio&limit=3", headers=alice).json
+    second = client.get(
+        f"{NUMBERS}?provider=twilio&limit=3&cursor={answer['next_cursor']}", headers=alice).json
+    assert [n["id"] for n in answer["numbers"] + second["numbers"]] == seven_numbers[:6]
+
+
+def test_providers_paginate(client, alice):
+    made = [add_provider(client, alice, p)["id"] for p in ("twilio", "plivo", "vobiz")]
+    assert walk(client, alice, PROVIDERS, 2) == (made, 2)
+
+
+def test_rows_made_in_the_same_instant_are_ordered_by_id(client, alice, sql, seven_numbers):
+    sql.execute("UPDATE numbers SET created_at = '2026-11-28T17:02:03.123456Z'")
+    assert walk(client, alice, NUMBERS, 2)[0] == sorted(seven_numbers)
+
+
+def cursor_of(text):
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("query, message", [
+    ("limit=0", "invalid query: limit: must be an integer from 1 to 200"),
+    ("limit=201", "invalid query: limit: must be an integer from 1 to 200"),
+    ("limit=-1", "invalid query: limit: must be an integer from 1 to 200"),
+    ("limit=ten", "invalid query: limit: must be an integer from 1 to 200"),
+    ("limit=1.5", "invalid query: limit: must be an integer from 1 to 200"),
+    ("limit=", "invalid query: limit: must be an integer from 1 to 200"),
+    ("cursor=", "invalid query: cursor: not a cursor of this list"),
+    ("cursor=!!!", "invalid query: cursor: not a cursor of this list"),
+    ("cursor=bm9wZQ", "invalid query: cursor: not a cursor of this list"),
+    ("cursor=" + cursor_of("p|2026-11-28T17:02:03.123456Z|6f1c0d3e-8a5b-4b8e-9a53-3f5f2b0c7d11"),
+     "invalid query: cursor: not a cursor of this list"),
+    ("cursor=" + cursor_of("n|2026-13-45T17:02:03.123456Z|6f1c0d3e-8a5b-4b8e-9a53-3f5f2b0c7d11"),
+     "invalid query: cursor: not a cursor of this list"),
+    ("cursor=" + cursor_of("n|2026-11-28T17:02:03.123456Z|x'; DROP TABLE numbers; --"),
+     "invalid query: cursor: not a cursor of this list"),
+])
+def test_bad_limit_or_cursor_answers_400(client, alice, query, message):
+    assert error(client.get(f"{NUMBERS}?{query}", headers=alice)) == (400, message)
+
+
+def test_a_providers_list_refuses_a_numbers_cursor(client, alice, seven_numbers):
+    cursor = client.get(f"{NUMBERS}?limit=1", headers=alice).json["next_cursor"]
+    assert error(client.get(f"{PROVIDERS}?cursor={cursor}", headers=alice)) == (
+        400, "invalid query: cursor: not a cursor of this list")
+
+
+def test_a_providers_list_refuses_number_filters(client, alice):
+    assert error(client.get(f"{PROVIDERS}?provider=twilio", headers=alice)) == (
+        400, "invalid query: provider: unknown parameter")
+
+
+@pytest.mark.parametrize("table, columns, filters", [
+    ("numbers", "api_json", {}),
+    ("numbers", "api_json", {"agent_id": "agent_7"}),
+    ("numbers", "api_json", {"credentials_id": "6f1c0d3e-8a5b-4b8e-9a53-3f5f2b0c7d11"}),
+    ("numbers", "api_json", {"provider": "twilio"}),
+    ("providers", providers.COLUMNS, {}),
+])
+@pytest.mark.parametrize("after", [None, ("2026-11-28T17:02:03.123456Z",
+                                          "6f1c0d3e-8a5b-4b8e-9a53-3f5f2b0c7d11")])
+def test_a_page_is_read_in_index_order_never_sorted(sql, table, columns, filters, after):
+    query = page_sql(table, columns, tuple(sorted(filters)), after is not None, False)
+    params = {"account_id": "alice", "limit": 51, **filters}
+    if after:
+        params["after_created_at"], params["after_id"] = after
+    with sql.transaction():
+        sql.execute("SET LOCAL enable_sort = off")  # a sort left in the plan is then forced
+        plan = "\n".join(r["QUERY PLAN"] for r in sql.execute(
+            sql_explain(query), params))
+    assert "Sort" not in plan, plan
+    assert "Index" in plan, plan
+
+
+def sql_explain(query):
+    return "EXPLAIN " + query

@@ -1,0 +1,68 @@
+"""README.md's curl tour, run verbatim with bash against a real gunicorn after the line
+`make run` prints: each command must answer what the README shows under it (ids, times
+and the sealing key's fingerprint aside)."""
+
+import re
+import subprocess
+
+from devtools.devserver import banner
+from tests.support import ROOT
+
+README = ROOT / "README.md"
+FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+MARK = "@@ end of step @@"
+VARYING = [
+    (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<id>"),
+    (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z"), "<time>"),
+    (re.compile(r'"sealing_key_id":"[0-9a-f]{16}"'), '"sealing_key_id":"<key id>"'),
+]
+
+
+def tour():
+    """[(command, the output shown under it, or "")] of the README's tour."""
+    text = README.read_text()
+    start = text.index("\n## A tour with curl\n")
+    end = text.index("\n## ", start + 1)
+    steps = []
+    for language, body in FENCE.findall(text[start:end]):
+        if language == "bash":
+            steps.append([body, ""])
+        else:
+            steps[-1][1] += body  # what the command before it prints
+    return steps
+
+
+def normal(text):
+    for pattern, placeholder in VARYING:
+        text = pattern.sub(placeholder, text)
+    return text
+
+
+def export_line(port, key):
+    """The line of `make run`'s banner that sets up the tour."""
+    return next(line.strip() for line in banner(port, key).splitlines()
+                if line.strip().startswith("export HUB="))
+
+
+def test_the_readme_shows_the_line_make_run_prints():
+    shown = [line.strip() for line in README.read_text().splitlines()
+             if line.strip().startswith("export HUB=")]
+    assert shown == [export_line("8000", "kvn_...")]
+
+
+def test_the_tour_runs_verbatim_and_answers_as_shown(gunicorn, make_key, sql):
+    steps = tour()
+    assert len(steps) >= 8
+    script = "set -euo pipefail\n" + export_line(gunicorn.port, make_key("dev")) + "\n"
+    script += "".join(f"{command}echo '{MARK}'\n" for command, _ in steps)
+    done = subprocess.run(["bash", "-c", script], env={"PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True, timeout=60)
+    outputs = done.stdout.split(MARK + "\n")
+    assert done.returncode == 0 and len(outputs) == len(steps) + 1, done.stdout + done.stderr
+    for (command, shown), printed in zip(steps, outputs):
+        # curl adds no newline after an answer; the README shows each on its own line.
+        assert normal(printed).rstrip("\n") == normal(shown).rstrip("\n"), command
+    assert done.stderr == ""
+    # The tour cleans up after itself, so it can run again.
+    assert sql.execute("SELECT (SELECT count(*) FROM providers) + (SELECT count(*) FROM numbers)"
+                       " AS left").fetchone() == {"left": 0}

@@ -1,0 +1,44 @@
+"""The Python SDK (sdk/python) against the real service: its own test suite, run on the
+Procfile's gunicorn over the test database, with an account key and a platform key."""
+
+import configparser
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.support import ROOT
+
+SDK = ROOT / "sdk" / "python"
+PLATFORM_ACCOUNT = "sdk_platform_account"
+
+
+@pytest.fixture(scope="module")
+def gunicorn_env():
+    return {"WEB_CONCURRENCY": "2"}
+
+
+def test_the_sdk_suite_passes_against_the_service(gunicorn, make_key):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KATAVEN_")}
+    env.update({
+        "KATAVEN_TEST_BASE_URL": f"http://127.0.0.1:{gunicorn.port}/api/v1",
+        "KATAVEN_TEST_API_KEY": make_key("sdk_account"),
+        "KATAVEN_TEST_PLATFORM_KEY": make_key(platform=True),
+        "KATAVEN_TEST_ACCOUNT_ID": PLATFORM_ACCOUNT,
+    })
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                          cwd=SDK, env=env, capture_output=True, text=True, timeout=600)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, f"the SDK's tests failed:\n{output[-20000:]}"
+    summary = output.strip().splitlines()[-1]
+    assert re.search(r"\d+ passed", summary) and "failed" not in summary, output[-5000:]
+    print(summary)
+
+
+def test_the_sdk_is_versioned_with_the_service():
+    setup = configparser.ConfigParser()
+    setup.read(ROOT / "setup.cfg")
+    version = (SDK / "src" / "kataven" / "_version.py").read_text()
+    assert f'__version__ = "{setup["metadata"]["version"]}"' in version
