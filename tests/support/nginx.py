@@ -1,29 +1,18 @@
 """A real nginx in front of a real gunicorn, for tests: deploy/nginx.conf, or a stock one."""
 
-import os
-import shutil
 import signal
 import socket
 import subprocess
 
-from . import ROOT, wait_until
+from devtools import nginx
+
+from . import wait_until
 from .server import free_port
 
 
-def find_nginx():
-    """nginx's path, or None (Debian puts it in /usr/sbin, often not on a user's PATH)."""
-    return shutil.which("nginx", path=os.environ.get("PATH", "") + os.pathsep + "/usr/sbin")
-
-
 def deploy_config(workdir, port, upstream_port):
-    """deploy/nginx.conf with its ports and pid file moved, as CI runs it."""
-    text = (ROOT / "deploy" / "nginx.conf").read_text()
-    for old, new in (("listen 80;", f"listen 127.0.0.1:{port};"),
-                     ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};"),
-                     ("pid /run/nginx-kataven-hub.pid;", f"pid {workdir}/nginx.pid;")):
-        assert old in text, f"deploy/nginx.conf no longer has {old!r}"
-        text = text.replace(old, new)
-    return text
+    """deploy/nginx.conf with its port, upstream and pid file moved, as CI runs it."""
+    return nginx.deploy_config(workdir, port, [upstream_port])
 
 
 def stock_config(workdir, port, upstream_port):

@@ -7,8 +7,9 @@ import itertools
 
 import pytest
 
+from devtools.nginx import find_nginx
 from tests.support.browser import find_chromium
-from tests.support.nginx import Nginx, find_nginx
+from tests.support.nginx import Nginx
 from tests.support.server import Gunicorn
 
 
