@@ -27,12 +27,14 @@ run: $(STAMP)
 	$(PYTHON) -m devtools.devserver
 
 test: $(STAMP) $(NODE_STAMP)
+	$(VENV)/bin/ruff check .
 	$(PYTHON) -m devtools.localpg check
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 # The in-process tests only (tests/inprocess/: the test client and SQL on the session's
 # PostgreSQL), for the inner loop: no gunicorn, nginx, browser, SDK suite or fuzzing.
 test-fast: $(STAMP)
+	$(VENV)/bin/ruff check .
 	$(PYTHON) -m devtools.localpg check
 	$(PYTHON) -m pytest -m "not system" $(PYTEST_ARGS)
 

@@ -8,12 +8,12 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from app import create_app, sealing
 from app.commands import migrations
+from app.config import Config
+from app.keys import key_hash, new_key
 from app.process import pool as db
+from app.queries import api_keys
 from devtools import localpg
 from devtools.fake_carrier import FakeCarrier
-from app.keys import key_hash, new_key
-from app.config import Config
-from app.queries import api_keys
 from tests.support.api import bearer
 
 TABLES = "numbers, providers, api_keys, idempotency_keys, events"

@@ -112,7 +112,8 @@ def test_the_longest_account_id_is_accepted(client, platform_key):
     assert answer.status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/api/v1/telephony/agents", "/api/v1/telephony", "/v1/telephony/numbers",
+@pytest.mark.parametrize("path", [
+    "/api/v1/telephony/agents", "/api/v1/telephony", "/v1/telephony/numbers",
                                   "/", f"{PROVIDERS}/", f"{PROVIDERS}/x/y",
                                   "/api/v1/telephony//providers", "/api//v1/telephony/numbers"])
 def test_unknown_paths_answer_404_whatever_the_key(client, alice, path):

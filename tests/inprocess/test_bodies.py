@@ -97,8 +97,8 @@ def test_a_body_of_unknown_length_over_the_limit_answers_413(client, alice):
 
 
 def test_key_order_and_whitespace_do_not_matter(client, alice):
-    data = '{\n  "credentials" : {"auth_token": "t", "account_sid": "%s"},\n "provider":"twilio"}' % (
-        TWILIO["account_sid"])
+    data = ('{\n  "credentials" : {"auth_token": "t", "account_sid": "%s"},\n "provider":"twilio"}'
+            % TWILIO["account_sid"])
     assert post_raw(client, alice, data).status_code == 201
 
 

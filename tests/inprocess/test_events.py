@@ -9,10 +9,19 @@ import pytest
 from app.queries import events as events_sql
 from tests.support import THREADS, together
 from tests.support.api import (
-    CREDENTIALS, E164S, NUMBERS, PROVIDERS, TWILIO, add_number, add_provider, bearer, error,
+    CREDENTIALS,
+    E164S,
+    NUMBERS,
+    PROVIDERS,
+    TWILIO,
+    add_number,
+    add_provider,
+    bearer,
+    error,
 )
 
 EVENTS = "/api/v1/telephony/events"
+NOT_A_TIME = "invalid query: since: must be an RFC 3339 time, e.g. 2026-11-28T17:02:03Z"
 
 
 def request_id(headers, value):
@@ -333,10 +342,10 @@ def test_only_the_accounts_own_events_and_another_accounts_id_is_like_an_unknown
     ("type=number.pinned", "invalid query: type: must be one of provider.created, "
                            "provider.updated, provider.deleted, number.created, "
                            "number.updated, number.deleted"),
-    ("since=yesterday", "invalid query: since: must be an RFC 3339 time, e.g. 2026-11-28T17:02:03Z"),
-    ("since=2026-11-28", "invalid query: since: must be an RFC 3339 time, e.g. 2026-11-28T17:02:03Z"),
-    ("since=2026-02-30T00:00:00Z", "invalid query: since: must be an RFC 3339 time, e.g. 2026-11-28T17:02:03Z"),
-    ("since=2026-11-28T00:00:00%2B00:60", "invalid query: since: must be an RFC 3339 time, e.g. 2026-11-28T17:02:03Z"),
+    ("since=yesterday", NOT_A_TIME),
+    ("since=2026-11-28", NOT_A_TIME),
+    ("since=2026-02-30T00:00:00Z", NOT_A_TIME),
+    ("since=2026-11-28T00:00:00%2B00:60", NOT_A_TIME),
     ("limit=0", "invalid query: limit: must be an integer from 1 to 200"),
     ("limit=201", "invalid query: limit: must be an integer from 1 to 200"),
     ("cursor=abc", "invalid query: cursor: not a cursor of this list"),

@@ -1,6 +1,7 @@
 """Migrations (app/commands/migrations.py): the files of sql/ in numeric order, each in
 a transaction of its own. `db upgrade` as a command is in tests/system/."""
 
+import psycopg
 import pytest
 
 from app.commands import migrations
@@ -19,7 +20,7 @@ def test_a_failing_file_leaves_no_trace(fresh_database, tmp_path):
     (tmp_path / "001_good.sql").write_text("CREATE TABLE good (id int);")
     (tmp_path / "002_bad.sql").write_text("CREATE TABLE half (id int); SELECT nonsense;")
     with db.connect(Config(database_url=fresh_database)) as conn:
-        with pytest.raises(Exception):
+        with pytest.raises(psycopg.errors.UndefinedColumn):
             migrations.upgrade(conn, tmp_path)
         assert [r["version"] for r in conn.execute("SELECT version FROM schema_migrations")] == [
             "001"]

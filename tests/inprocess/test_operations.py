@@ -11,7 +11,7 @@ from app import create_app
 from app.api.operations import operations
 from app.config import Config
 from app.request import fast_path
-from tests.support.api import CREDENTIALS, E164S, add_number, add_provider, bearer
+from tests.support.api import CREDENTIALS, E164S, add_number, add_provider
 
 # Made at collection, by an app that opens no connection until a request needs one.
 DOCUMENT = json.loads(create_app(Config()).extensions["openapi"])

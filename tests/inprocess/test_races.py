@@ -36,7 +36,7 @@ def test_a_credential_deleted_while_a_number_registers_never_leaves_a_dangling_n
     for round_ in range(25):
         credential = add_provider(wide_app.test_client(), alice)["id"]
 
-        def act(i):
+        def act(i, credential=credential, round_=round_):
             client = wide_app.test_client()
             if i == 0:
                 answer = client.delete(f"{PROVIDERS}/{credential}", headers=alice)

@@ -1,6 +1,5 @@
 """Service endpoints and request ids: /healthz, /readyz, X-Request-ID, the request log."""
 
-import logging
 import re
 import socket
 
@@ -49,8 +48,8 @@ def test_readyz_names_both(make_app):
 
 
 def test_every_answer_carries_a_request_id(client, alice):
-    for answer in (client.get("/healthz"), client.get(PROVIDERS), client.get(PROVIDERS, headers=alice),
-                   client.get("/nowhere")):
+    for answer in (client.get("/healthz"), client.get(PROVIDERS),
+                   client.get(PROVIDERS, headers=alice), client.get("/nowhere")):
         assert re.fullmatch(r"[0-9a-f]{32}", answer.headers["X-Request-ID"])
 
 

@@ -9,7 +9,8 @@ from tests.support.cli import devtool, flask
 
 
 def test_api_keys_create_prints_the_key_alone_and_it_works(database_url, client):
-    made = flask("api-keys", "create", "--account", "acme", "--label", "ci", database_url=database_url)
+    made = flask("api-keys", "create", "--account", "acme", "--label", "ci",
+                 database_url=database_url)
     key = made.stdout.strip()
     assert made.stdout == key + "\n"
     assert re.fullmatch(r"kvn_[A-Za-z0-9_-]{43}", key)

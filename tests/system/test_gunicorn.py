@@ -9,8 +9,8 @@ import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from app.process import pool as db
 from app.config import Config
+from app.process import pool as db
 from tests.support import ROOT, wait_until
 from tests.support.api import NUMBERS, PROVIDERS, TWILIO, bearer
 from tests.support.server import procfile
@@ -46,8 +46,8 @@ def test_logs_are_json_lines_and_never_hold_secrets(gunicorn, make_key):
     key = make_key("alice")
     made = []
     requests = [
-        ("POST", PROVIDERS, {"provider": "twilio", "label": "L",
-                             "credentials": {"account_sid": SECRET_SID, "auth_token": SECRET_TOKEN}},
+        ("POST", PROVIDERS, {"provider": "twilio", "label": "L", "credentials": {
+            "account_sid": SECRET_SID, "auth_token": SECRET_TOKEN}},
          bearer(key), 201),
         ("POST", PROVIDERS, {"provider": "sip", "credentials": {"auth_token": SECRET_TOKEN}},
          bearer(key), 400),
@@ -65,7 +65,7 @@ def test_logs_are_json_lines_and_never_hold_secrets(gunicorn, make_key):
     for secret in (key, SECRET_TOKEN, SECRET_SID, "Bearer", "Authorization"):
         assert secret not in gunicorn_log
     lines = {line["request_id"]: line for line in gunicorn.log_lines() if line.get("path")}
-    for request_id, (method, path, _, _, expected) in zip(made, requests):
+    for request_id, (method, path, _, _, expected) in zip(made, requests, strict=True):
         line = lines[request_id]
         assert (line["method"], line["path"], line["status"]) == (
             method, path.split("?")[0], expected)

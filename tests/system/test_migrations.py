@@ -2,8 +2,8 @@
 processes run it at once. How files are ordered and applied is in tests/inprocess/."""
 
 from app.commands import migrations
-from app.process import pool as db
 from app.config import Config
+from app.process import pool as db
 from tests.support.cli import flask, start_flask
 
 

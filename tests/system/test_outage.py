@@ -1,6 +1,5 @@
 """Database outages under a real gunicorn: fail fast with `500 database error`, recover alone."""
 
-import json
 import os
 import shutil
 import signal
@@ -10,11 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from app.commands import migrations
-from app.process import pool as db
-from devtools import localpg
-from app.keys import key_hash, new_key
 from app.config import Config
+from app.keys import key_hash, new_key
+from app.process import pool as db
 from app.queries import api_keys
+from devtools import localpg
 from tests.support import wait_until
 from tests.support.api import PROVIDERS, bearer
 
@@ -80,8 +79,8 @@ def test_a_stopped_database_answers_500_and_the_service_recovers_without_restart
 def test_the_cause_is_logged_with_the_request_id(cluster, served):
     server, alice = served
     cluster.stop()
-    status, headers, _ = server.request("GET", PROVIDERS, headers={**alice, "X-Request-ID": "outage-1"},
-                                        timeout=CLIENT_TIMEOUT)
+    status, headers, _ = server.request(
+        "GET", PROVIDERS, headers={**alice, "X-Request-ID": "outage-1"}, timeout=CLIENT_TIMEOUT)
     assert (status, headers["X-Request-ID"]) == (500, "outage-1")
     server.stop()
     errors = [line for line in server.log_lines()
@@ -104,7 +103,8 @@ def freeze(cluster):
             return [parent, *children]
         for pid in running:
             os.kill(pid, signal.SIGSTOP)
-        wait_until(lambda: all(_stopped(pid) for pid in running if _stat(pid)[0]))
+        wait_until(lambda running=running: all(_stopped(pid) for pid in running
+                                               if _stat(pid)[0]))
 
 
 def _stat(pid):

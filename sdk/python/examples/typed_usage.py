@@ -9,8 +9,19 @@ from __future__ import annotations
 import asyncio
 import random
 
-from kataven import (NOT_GIVEN, AsyncKataven, AsyncPager, Event, Kataven, NotFoundError, Page,
-                     PhoneNumber, Provider, RawResponse, SyncPager)
+from kataven import (
+    NOT_GIVEN,
+    AsyncKataven,
+    AsyncPager,
+    Event,
+    Kataven,
+    NotFoundError,
+    Page,
+    PhoneNumber,
+    Provider,
+    RawResponse,
+    SyncPager,
+)
 
 TWILIO = {"account_sid": "AC" + "0123456789abcdef" * 2, "auth_token": "example-token"}
 

@@ -10,12 +10,12 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 import faults
+import pytest
 from conftest import Service
-from kataven import (DEFAULT_BASE_URL, AsyncKataven, Kataven, KatavenError, __version__)
 from tests_support import wait_until
+
+from kataven import DEFAULT_BASE_URL, AsyncKataven, Kataven, KatavenError, __version__
 
 UUID = faults.NUMBER["id"]
 KEY = "kvn_test_secret_key_value"

@@ -4,11 +4,20 @@ one-line message, the request id and the headers."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import TWILIO, Made, Service, new_e164
-from kataven import (APIStatusError, AuthenticationError, BadRequestError, ConflictError,
-                     KatavenError, Kataven, NotFoundError, PermissionDeniedError,
-                     RequestTooLargeError, UnprocessableEntityError)
+
+from kataven import (
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    Kataven,
+    KatavenError,
+    NotFoundError,
+    PermissionDeniedError,
+    RequestTooLargeError,
+    UnprocessableEntityError,
+)
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 

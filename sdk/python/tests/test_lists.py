@@ -7,8 +7,8 @@ import asyncio
 import itertools
 
 import httpx
-
 from conftest import Made, Service, new_agent
+
 from kataven import AsyncKataven, Kataven, Page
 
 

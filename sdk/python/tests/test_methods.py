@@ -7,9 +7,9 @@ import asyncio
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from conftest import TWILIO, Made, Service, new_agent, new_e164
-from kataven import (NOT_GIVEN, AsyncKataven, Kataven, NotFoundError, PhoneNumber, Provider)
+
+from kataven import NOT_GIVEN, AsyncKataven, Kataven, NotFoundError, PhoneNumber, Provider
 
 
 def recent(moment: datetime) -> bool:

@@ -8,14 +8,25 @@ import socket
 import time
 import uuid
 
-import pytest
-
 import faults
+import pytest
 from conftest import TWILIO, Made, Service, new_e164
-from kataven import (APIConnectionError, APIStatusError, APITimeoutError, AsyncKataven,
-                     BadGatewayError, BadRequestError, ConflictError, InternalServerError,
-                     Kataven, NotFoundError, RateLimitError, ServiceUnavailableError,
-                     UnprocessableEntityError)
+
+from kataven import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AsyncKataven,
+    BadGatewayError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    Kataven,
+    NotFoundError,
+    RateLimitError,
+    ServiceUnavailableError,
+    UnprocessableEntityError,
+)
 
 SLACK = 1.0  # seconds a bound may be passed by on a busy machine
 UUID = "0b6f7d7e-1f0e-4f51-8d6c-2a9d1f5e3c44"

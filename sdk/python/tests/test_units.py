@@ -9,13 +9,21 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
+import faults
 import httpx
 import pytest
 
-import faults
-from kataven import (NOT_GIVEN, Kataven, KatavenError, NotFoundError, PhoneNumber, Provider,
-                     RateLimitError, ServiceUnavailableError)
-from kataven import _transport
+from kataven import (
+    NOT_GIVEN,
+    Kataven,
+    KatavenError,
+    NotFoundError,
+    PhoneNumber,
+    Provider,
+    RateLimitError,
+    ServiceUnavailableError,
+    _transport,
+)
 from kataven._models import parse_datetime
 
 UUID = faults.NUMBER["id"]

@@ -7,11 +7,23 @@
 """
 
 from ._client import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AsyncKataven, Kataven
-from ._exceptions import (APIConnectionError, APIStatusError, APITimeoutError,
-                          AuthenticationError, BadGatewayError, BadRequestError, ConflictError,
-                          InternalServerError, KatavenError, NotFoundError,
-                          PermissionDeniedError, RateLimitError, RequestTooLargeError,
-                          ServiceUnavailableError, UnprocessableEntityError)
+from ._exceptions import (
+                          APIConnectionError,
+                          APIStatusError,
+                          APITimeoutError,
+                          AuthenticationError,
+                          BadGatewayError,
+                          BadRequestError,
+                          ConflictError,
+                          InternalServerError,
+                          KatavenError,
+                          NotFoundError,
+                          PermissionDeniedError,
+                          RateLimitError,
+                          RequestTooLargeError,
+                          ServiceUnavailableError,
+                          UnprocessableEntityError,
+)
 from ._models import Actor, Event, PhoneNumber, Provider
 from ._transport import RawResponse
 from ._types import NOT_GIVEN, NotGiven

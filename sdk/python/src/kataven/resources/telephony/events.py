@@ -6,8 +6,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from ..._models import Event
-from ..._resource import (AsyncAPIResource, SyncAPIResource, operation, to_async_raw_page,
-                          to_raw_page)
+from ..._resource import (
+    AsyncAPIResource,
+    SyncAPIResource,
+    operation,
+    to_async_raw_page,
+    to_raw_page,
+)
 from ..._transport import Call
 from ...pagination import AsyncPager, Page, SyncPager, page_parser
 

@@ -5,8 +5,17 @@ from __future__ import annotations
 import httpx
 
 from ..._models import PhoneNumber
-from ..._resource import (AsyncAPIResource, SyncAPIResource, given, operation, path_id,
-                          to_async_raw, to_async_raw_page, to_raw, to_raw_page)
+from ..._resource import (
+    AsyncAPIResource,
+    SyncAPIResource,
+    given,
+    operation,
+    path_id,
+    to_async_raw,
+    to_async_raw_page,
+    to_raw,
+    to_raw_page,
+)
 from ..._transport import Call
 from ..._types import NOT_GIVEN, NotGiven
 from ...pagination import AsyncPager, Page, SyncPager, page_parser
