@@ -26,10 +26,14 @@ $(NODE_STAMP): $(NODE_SDK)/package.json $(NODE_SDK)/package-lock.json
 run: $(STAMP)
 	$(PYTHON) -m devtools.devserver
 
+# Everything; then the in-process tests again with the app reaching the database through
+# PgBouncer in transaction pooling (4 server connections, 32 racing clients), as
+# production's many hosts do.
 test: $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/ruff check .
 	$(PYTHON) -m devtools.localpg check
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	HUB_TESTS_THROUGH=pgbouncer $(PYTHON) -m pytest -m "not system" $(PYTEST_ARGS)
 
 # The in-process tests only (tests/inprocess/: the test client and SQL on the session's
 # PostgreSQL), for the inner loop: no gunicorn, nginx, browser, SDK suite or fuzzing.

@@ -51,7 +51,7 @@ class PgBouncer:
     def config(self):
         """deploy/pgbouncer.ini, with its database, address, authentication, pool size and
         paths moved to this machine's: what is tested is what is shipped."""
-        database = self.upstream.get("dbname", "postgres")
+        # Every database of the server, by its own name (a test's fresh one too).
         server = " ".join(f"{name}={self.upstream[name]}"
                           for name in ("host", "port", "user") if name in self.upstream)
         moved = {
@@ -68,7 +68,7 @@ class PgBouncer:
             if line.startswith("["):
                 section = line.strip()
             elif section == "[databases]" and name and not line.startswith(";"):
-                line = f"{database} = {server} dbname={database}"
+                line = f"* = {server}"
             elif name in moved:
                 line = f"{name} = {moved.pop(name)}"
             lines.append(line)
@@ -101,9 +101,11 @@ class PgBouncer:
             time.sleep(0.05)
         raise RuntimeError(f"pgbouncer did not start:\n{self.log()}")
 
-    def url(self):
-        """The libpq URL of the database through PgBouncer."""
-        return make_conninfo(**{**self.upstream, "host": "127.0.0.1", "port": str(self.port)})
+    def url(self, database_url=None):
+        """The libpq URL of the upstream's database (or of the one `database_url` names,
+        on the same server) through PgBouncer."""
+        target = conninfo_to_dict(database_url) if database_url else self.upstream
+        return make_conninfo(**{**target, "host": "127.0.0.1", "port": str(self.port)})
 
     def log(self):
         try:

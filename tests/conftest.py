@@ -1,5 +1,10 @@
 """What both kinds of test share: one real PostgreSQL per session, a clean database per
-test, the app, real keys, the fake carriers; and, in CI, no skip."""
+test, the app, real keys, the fake carriers; and, in CI, no skip.
+
+With HUB_TESTS_THROUGH=pgbouncer (`make test` runs the in-process tests so a second time),
+the app reaches the database through PgBouncer in transaction pooling, with 4 server
+connections for all its clients, as production's many hosts do (tests.support.THROUGH);
+the tests' own look at the database (`sql`) stays direct."""
 
 import os
 
@@ -12,8 +17,9 @@ from app.config import Config
 from app.keys import key_hash, new_key
 from app.process import pool as db
 from app.queries import api_keys
-from devtools import localpg
+from devtools import localpg, pgbouncer
 from devtools.fake_carrier import FakeCarrier
+from tests.support import THROUGH
 from tests.support.api import bearer
 
 TABLES = "numbers, providers, api_keys, idempotency_keys, events"
@@ -61,15 +67,33 @@ def database_url(postgres):
 
 
 @pytest.fixture(scope="session")
+def pooler(database_url):
+    """PgBouncer in transaction mode in front of the test database, 4 server connections."""
+    if pgbouncer.find_pgbouncer() is None:
+        pytest.skip(f"pgbouncer not installed here ({pgbouncer.MISSING}; CI installs it)")
+    bouncer = pgbouncer.PgBouncer(database_url, pool_size=4).start()
+    yield bouncer
+    bouncer.stop()
+
+
+@pytest.fixture(scope="session")
+def app_database_url(request, database_url):
+    """The URL the test apps reach the database by: direct, or through the pooler."""
+    if THROUGH == "pgbouncer":
+        return request.getfixturevalue("pooler").url()
+    return database_url
+
+
+@pytest.fixture(scope="session")
 def sealing_keys():
     """(public, private) of the key pair the test app seals to."""
     return sealing.keygen()
 
 
 @pytest.fixture(scope="session")
-def config(database_url, sealing_keys):
+def config(app_database_url, sealing_keys):
     # Tests not about the carrier's check store credentials unchecked, as `make run` does.
-    return Config(database_url=database_url, sealing_public_key=sealing_keys[0],
+    return Config(database_url=app_database_url, sealing_public_key=sealing_keys[0],
                   carrier_verification=False)
 
 
@@ -100,9 +124,9 @@ def make_app(config):
 
 
 @pytest.fixture
-def sql(config):
+def sql(database_url):
     """A direct connection, to look at what the API stored."""
-    with db.connect(config) as conn:
+    with db.connect(Config(database_url=database_url)) as conn:
         yield conn
 
 

@@ -2,6 +2,7 @@
 threads released together here; the API's paths and bodies in api.py; gunicorn, nginx,
 chromium and the command lines in server.py, nginx.py, browser.py and cli.py."""
 
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -9,8 +10,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
-# How many requests the race tests send at the same moment.
-THREADS = 12
+# How the test apps reach the database: "direct", or "pgbouncer" (tests/conftest.py).
+THROUGH = os.environ.get("HUB_TESTS_THROUGH") or "direct"
+# How many requests the race tests send at the same moment: through the pooler, 32
+# clients on its 4 server connections.
+THREADS = 32 if THROUGH == "pgbouncer" else 12
 
 
 def wait_until(condition, timeout=20, every=0.02):

@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 
+from devtools import pgbouncer
 from devtools.nginx import find_nginx
 from tests.support.browser import find_chromium
 from tests.support.nginx import Nginx
@@ -32,6 +33,12 @@ def installed(program, path):
 def nginx_program():
     """nginx's path."""
     return installed("nginx", find_nginx())
+
+
+@pytest.fixture(scope="session")
+def pgbouncer_program():
+    """PgBouncer's path."""
+    return installed("pgbouncer", pgbouncer.find_pgbouncer())
 
 
 @pytest.fixture(scope="session")

@@ -32,3 +32,15 @@ def test_concurrent_upgrades_both_succeed(fresh_database):
     assert [code for code, _ in results] == [0, 0, 0], results
     assert sum("applied 001" in err for _, err in results) == 1
     assert versions(fresh_database) == all_versions()
+
+
+def test_concurrent_upgrades_through_a_transaction_pooler_take_turns(fresh_database, pooler):
+    # A session lock would be taken on one server connection and released (or not) on
+    # another; the transaction-scoped lock ends with each file's transaction.
+    through = pooler.url(fresh_database)
+    runs = [start_flask("db", "upgrade", database_url=through) for _ in range(3)]
+    results = [(run.wait(timeout=60), run.stderr.read()) for run in runs]
+    assert [code for code, _ in results] == [0, 0, 0], results
+    assert sum("applied 001" in err for _, err in results) == 1
+    assert versions(fresh_database) == all_versions()
+    assert "(0 applied)" in flask("db", "upgrade", database_url=through).stderr
