@@ -11,6 +11,7 @@ default 1000,1000000), BENCH_SECONDS (per measurement, default 4), BENCH_ROUNDS
 (default 3) and BENCH_ONLY (workloads, by name) tune the run.
 """
 
+import collections
 import datetime
 import itertools
 import json
@@ -128,7 +129,7 @@ class Recorder:
         return self
 
     def fetchone(self):
-        return None
+        return collections.defaultdict(lambda: None)  # a row of nothing found
 
     def fetchall(self):
         return []
@@ -153,11 +154,29 @@ def list_query(conn, **filters):
 
 
 def explain(conn, query, params):
-    """EXPLAIN ANALYZE of the plan the service gets: its values bound in the statement's
-    text, as the service sends it (app/process/pool.py), so planned with them."""
+    """EXPLAIN ANALYZE of the plans the service gets, as PostgreSQL ran them: the
+    statement's, or the statements' its function runs (sql/007_hot_reads.sql), once
+    PL/pgSQL keeps a plan (auto_explain, logging to this session)."""
+    plans = []
+
+    def keep(notice):
+        plans.append(notice.message_primary)
+
+    conn.add_notice_handler(keep)
     statement = ClientCursor(conn).mogrify(query, params)
-    rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, SUMMARY OFF) " + statement)
-    return "\n".join(r["QUERY PLAN"] for r in rows.fetchall())
+    with conn.transaction():
+        conn.execute("LOAD 'auto_explain'")
+        for setting, value in (("log_min_duration", "0"), ("log_analyze", "on"),
+                               ("log_buffers", "on"), ("log_timing", "off"),
+                               ("log_nested_statements", "on")):
+            conn.execute(f"SET LOCAL auto_explain.{setting} = {value}")
+        conn.execute("SET LOCAL client_min_messages = log")
+        for _ in range(7):  # past PL/pgSQL's first custom plans, to the one it keeps
+            plans.clear()
+            conn.execute(statement).fetchall()
+    conn.remove_notice_handler(keep)
+    nested = [plan for plan in plans if "Function Scan" not in plan and "Result " not in plan]
+    return "\n\n".join(nested or plans).strip()
 
 
 def round_trips(conn, port, key, paths, requests=200):
@@ -264,12 +283,11 @@ def measure(size, cluster, env, servers, log):
         if ONLY and name not in ONLY:
             continue
         hello_rps, results = [], []
-        wrk(service_port, script, {**wrk_env, "HUB_NONCE": str(next(NONCES))},
+        wrk(service_port, script, {**wrk_env, "HUB_NONCE": nonce(script)},
             seconds=1)  # warm-up: pages cached
         for round_ in range(ROUNDS):
             hello_rps.append(wrk(hello_port, "hello.lua", {})["rps"])
-            nonce = {"HUB_NONCE": str(next(NONCES))}
-            results.append(wrk(service_port, script, {**wrk_env, **nonce}))
+            results.append(wrk(service_port, script, {**wrk_env, "HUB_NONCE": nonce(script)}))
             print(f"    round {round_}: hello {hello_rps[-1]:.0f}, {name} {results[-1]['rps']:.0f}",
                   flush=True)
         rps = statistics.median(r["rps"] for r in results)
@@ -415,6 +433,16 @@ def same_answers(servers, key, ids):
 NONCES = itertools.count()  # a registration run's own numbers (bench/wrk/register.lua)
 
 
+def nonce(script):
+    """HUB_NONCE for a run of `script`: a new one for each registration run, whose numbers
+    must not collide with any run's before it."""
+    if script != "register.lua":
+        return "0"
+    value = next(NONCES)
+    assert value < 199, "register.lua's numbers would outgrow +1202 and 7 digits: fewer runs"
+    return str(value)
+
+
 def side_by_side(size, servers, a, b, workloads, wrk_env, via="direct", extra=None):
     """Servers `a` and `b` (names in `servers`) under each workload (name, script, what),
     in alternating rounds: table rows of a over b (requests/s, p99, CPU per request of
@@ -426,7 +454,7 @@ def side_by_side(size, servers, a, b, workloads, wrk_env, via="direct", extra=No
             continue
         env = {**wrk_env, "HUB_PREFIX": prefix}
         for who in (a, b):  # warm-up: plans made, pages cached
-            wrk(servers[who][1], script, {**env, "HUB_NONCE": str(next(NONCES))}, seconds=1)
+            wrk(servers[who][1], script, {**env, "HUB_NONCE": nonce(script)}, seconds=1)
         results = {a: [], b: []}
         extras = []
         for round_ in range(ROUNDS):
@@ -434,10 +462,8 @@ def side_by_side(size, servers, a, b, workloads, wrk_env, via="direct", extra=No
                 # The CPU counted is the app's own (behind nginx: the app's, not nginx's).
                 app = servers[who.removesuffix("_nginx")][0]
                 before = extra and cpu_seconds(extra)
-                nonce = next(NONCES)
-                assert nonce < 199, "register.lua's numbers would collide: fewer runs"
                 results[who].append(wrk(servers[who][1], script,
-                                        {**env, "HUB_NONCE": str(nonce)}, server=app))
+                                        {**env, "HUB_NONCE": nonce(script)}, server=app))
                 if extra and who == a:
                     extras.append((cpu_seconds(extra) - before) * 1e6
                                   / max(results[who][-1]["requests"], 1))

@@ -6,8 +6,9 @@ statement together with its event (sql/006_events.sql): no change without its ev
 """
 
 from psycopg import errors
+from psycopg.rows import tuple_row
 
-from . import keyset_page
+from . import read
 
 # The list's filters, each an equality on the column of the same name.
 FILTERS = ("agent_id", "credentials_id", "provider", "e164")
@@ -75,27 +76,28 @@ def create(conn, *, account_id, e164, credentials_id, provider, agent_id,
 
 def get(conn, account_id, number_id, key_hash=None):
     """The API JSON of one number of the account, or None; with key_hash, only while
-    that key is active."""
-    row = conn.execute(
-        """
-        SELECT api_json
-          FROM numbers
-         WHERE id = %(id)s
-           AND account_id = %(account_id)s
-           AND (%(key_hash)s::bytea IS NULL
-                OR EXISTS (SELECT 1 FROM api_keys
-                            WHERE key_hash = %(key_hash)s AND revoked_at IS NULL))
-        """,
+    that key is active (sql/007_hot_reads.sql's numbers_get, whose plan is kept)."""
+    return read(conn).execute(
+        "SELECT numbers_get(%(id)s, %(account_id)s, %(key_hash)s) AS api_json",
         {"id": number_id, "account_id": account_id, "key_hash": key_hash},
-    ).fetchone()
-    return row and row["api_json"]
+    ).fetchone()["api_json"]
 
 
 def page(conn, account_id, *, filters, after, limit, key_hash=None):
-    """The API JSON of up to `limit` numbers of the account matching every filter,
-    after the (created_at, id) `after`; with key_hash, only while that key is active."""
-    rows = keyset_page(conn, "numbers", "api_json", account_id=account_id, filters=filters,
-                       after=after, limit=limit, key_hash=key_hash, as_tuples=True)
+    """The API JSON of up to `limit` numbers of the account matching every filter (names
+    of FILTERS), after the (created_at, id) `after`; with key_hash, only while that key
+    is active (sql/007_hot_reads.sql's numbers_page, whose plans are kept)."""
+    after_created_at, after_id = after or (None, None)
+    # Rows as tuples: a dict per row costs more than the page's other work here.
+    rows = read(conn, tuple_row).execute(
+        """
+        SELECT numbers_page(%(account_id)s, %(key_hash)s, %(after_created_at)s, %(after_id)s,
+                            %(limit)s, %(agent_id)s, %(credentials_id)s, %(provider)s,
+                            %(e164)s)
+        """,
+        {"account_id": account_id, "key_hash": key_hash, "after_created_at": after_created_at,
+         "after_id": after_id, "limit": limit, **dict.fromkeys(FILTERS), **filters},
+    ).fetchall()
     return [api_json for (api_json,) in rows]
 
 

@@ -7,14 +7,7 @@ change is one statement together with its event (sql/006_events.sql).
 
 from psycopg import errors
 
-from . import keyset_page
-
-# What the API shows of a credential, in the contract's order.
-COLUMNS = """
-    id::text AS id, provider, label, credential_keys, sealing_key_id,
-    rfc3339(verified_at) AS verified_at,
-    rfc3339(created_at) AS created_at, rfc3339(updated_at) AS updated_at
-"""
+from . import read
 
 
 class InUse(Exception):
@@ -57,28 +50,27 @@ def create(conn, *, account_id, provider, label, credential_keys, sealed, sealin
 
 
 def get(conn, account_id, credential_id, key_hash=None):
-    """One credential of the account, or None; with key_hash, only while that key is active."""
-    return conn.execute(
-        """
-        SELECT id::text AS id, provider, label, credential_keys, sealing_key_id,
-               rfc3339(verified_at) AS verified_at,
-               rfc3339(created_at) AS created_at, rfc3339(updated_at) AS updated_at
-          FROM providers
-         WHERE id = %(id)s
-           AND account_id = %(account_id)s
-           AND (%(key_hash)s::bytea IS NULL
-                OR EXISTS (SELECT 1 FROM api_keys
-                            WHERE key_hash = %(key_hash)s AND revoked_at IS NULL))
-        """,
+    """One credential of the account, or None; with key_hash, only while that key is
+    active (sql/007_hot_reads.sql's providers_get, whose plan is kept)."""
+    return read(conn).execute(
+        "SELECT * FROM providers_get(%(id)s, %(account_id)s, %(key_hash)s)",
         {"id": credential_id, "account_id": account_id, "key_hash": key_hash},
     ).fetchone()
 
 
 def page(conn, account_id, *, filters, after, limit, key_hash=None):
     """Up to `limit` credentials of the account after the (created_at, id) `after`; with
-    key_hash, only while that key is active."""
-    return keyset_page(conn, "providers", COLUMNS, account_id=account_id, filters=filters,
-                       after=after, limit=limit, key_hash=key_hash)
+    key_hash, only while that key is active (sql/007_hot_reads.sql's providers_page)."""
+    assert not filters, "credentials are listed unfiltered"
+    after_created_at, after_id = after or (None, None)
+    return read(conn).execute(
+        """
+        SELECT * FROM providers_page(%(account_id)s, %(key_hash)s, %(after_created_at)s,
+                                     %(after_id)s, %(limit)s)
+        """,
+        {"account_id": account_id, "key_hash": key_hash, "after_created_at": after_created_at,
+         "after_id": after_id, "limit": limit},
+    ).fetchall()
 
 
 def update(conn, account_id, credential_id, origin, *, label=None, sealed=None):
