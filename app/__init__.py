@@ -1,5 +1,8 @@
 """The Kataven Hub telephony service: the application factory."""
 
+# The service's version, and so the OpenAPI document's and both SDKs' (tests hold them).
+__version__ = "0.1.0"
+
 from flask import Flask
 
 from . import commands

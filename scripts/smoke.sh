@@ -210,7 +210,7 @@ expect_json 'd["agent_id"] is None'
 step "DELETE /telephony/providers/{id} while a number uses it: 409"
 call DELETE "$HUB_URL/telephony/providers/$PROVIDER_ID"
 expect_status 409
-expect_text "credential in use by 1 phone numbers"
+expect_text "credential in use by 1 phone number"
 
 step "PATCH /telephony/providers/{id}: rotate in place, 204"
 ROTATED=${SMOKE_CREDENTIALS:-"{\"account_sid\": \"AC0123456789abcdef0123456789abcdef\", \"auth_token\": \"$SECRET-2\"}"}

@@ -13,13 +13,37 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Response, current_app
 
+from .. import __version__
+from ..errors import CODES
 from ..request.idempotency import HEADER as IDEMPOTENCY_KEY
 from ..request.parsing import SERVER_SET
 from .operations import operations
 
 bp = Blueprint("openapi", __name__)
 
-ERROR = {"text/plain": {"schema": {"type": "string"}}}
+# An error is one line of text, or RFC 9457 problem details for a request whose Accept
+# prefers them.
+TEXT = {"text/plain": {"schema": {"type": "string"}}}
+ERROR = {**TEXT,
+         "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+PROBLEM = {
+    "type": "object",
+    "description": "RFC 9457 problem details, for a request whose Accept prefers "
+                   "application/problem+json",
+    "required": ["type", "title", "status", "detail", "code", "request_id"],
+    "properties": {
+        "type": {"type": "string", "example": "urn:kataven:error:duplicate_number"},
+        "title": {"type": "string", "example": CODES["duplicate_number"][1]},
+        "status": {"type": "integer", "example": 400},
+        "detail": {"type": "string", "description": "the text line's words, without its newline",
+                   "example": "duplicate number: +12025550123 is already registered"},
+        "code": {"type": "string", "enum": list(CODES),
+                 "description": "stable across versions: what a program tells errors apart by"},
+        "field": {"type": "string", "example": "e164",
+                  "description": "the field or parameter at fault (a dotted path), when one is"},
+        "request_id": {"type": "string", "description": "the answer's X-Request-ID"},
+    },
+}
 REQUEST_ID = {"description": "The request's id (the caller's, when sane), also in the logs",
               "schema": {"type": "string"}}
 
@@ -30,7 +54,8 @@ STATUSES = {
     204: "Done; no body",
     400: "Invalid body, query or header, naming the field (also credentials the carrier rejected)",
     401: "Missing or invalid API key",
-    403: "X-Account-ID does not match the API key",
+    403: "X-Account-ID does not match the API key (or an account key where a platform key "
+         "is needed)",
     404: "Not found (also another account's id, or an id that is not a UUID)",
     409: "Conflict",
     413: "Body over 64 KiB",
@@ -64,12 +89,14 @@ def build(app):
     plugin = MarshmallowPlugin()
     spec = APISpec(
         title="Kataven Hub telephony API",
-        version="1.0.0",
+        version=__version__,
         openapi_version="3.1.0",
         plugins=[plugin],
         servers=[{"url": "/", "description": "this service (behind the proxy: /v1 is /api/v1)"}],
         info={"description": "Carrier credentials (sealed), phone numbers, agent pinning. "
-                             "Errors are one line of text/plain naming the field."},
+                             "Errors are one line of text/plain naming the field, or "
+                             "problem details with a stable code for a request whose "
+                             "Accept prefers application/problem+json."},
     )
     plugin.converter.add_attribute_function(property_names)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
@@ -78,6 +105,12 @@ def build(app):
                        "account key, optional and its own account only",
         "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"},
     })
+    spec.components.parameter("Prefer", "header", {
+        "description": "return=representation: answer 200 with the object as the change "
+                       "left it (and Preference-Applied), rather than 204",
+        "schema": {"type": "string", "example": "return=representation"},
+    })
+    spec.components.schema("Problem", PROBLEM)
     spec.components.parameter(IDEMPOTENCY_KEY, "header", {
         "description": "Retries with the same key and body replay the first answer "
                        "(with Idempotent-Replayed: true) for 24 hours",
@@ -106,7 +139,7 @@ def build(app):
     for path, summary, answers in SERVICE:
         spec.path(path=path, operations={"get": {
             "tags": ["service"], "summary": summary, "security": [],
-            "responses": {str(s): {"description": d, "content": ERROR, "headers": {
+            "responses": {str(s): {"description": d, "content": TEXT, "headers": {
                 "X-Request-ID": REQUEST_ID}} for s, d in answers.items()},
         }})
     document = spec.to_dict()
@@ -115,7 +148,8 @@ def build(app):
         # An object's server-set fields, sent back as read, are ignored, not refused.
         properties = document["components"]["schemas"][name]["properties"]
         for field in SERVER_SET:
-            properties[field] = {"description": "set by the server; ignored if sent"}
+            properties[field] = {"description": "set by the server; ignored if sent",
+                                 "readOnly": True}
     return document
 
 
@@ -144,14 +178,25 @@ def _operation(plugin, declaration, linked):
             "description": "true when this is the kept answer of an earlier request",
             "schema": {"type": "string", "enum": ["true"]}}
     responses = {str(status): success}
+    if declaration.representation is not None:
+        responses["200"] = {
+            "description": "Done, with Prefer: return=representation: the object as the "
+                           "change left it",
+            "headers": {"X-Request-ID": REQUEST_ID, "Preference-Applied": {
+                "schema": {"type": "string", "enum": ["return=representation"]}}},
+            "content": {"application/json": {"schema": declaration.representation.__name__}}}
     for code in sorted({*AUTHED, *declaration.errors}):
-        responses[str(code)] = {"description": STATUSES[code], "content": ERROR,
-                                "headers": {"X-Request-ID": REQUEST_ID}}
+        codes = ", ".join(name for name, (status, _) in CODES.items()
+                          if status == code and name != "internal_error")
+        responses[str(code)] = {"description": f"{STATUSES[code]} (code: {codes})",
+                                "content": ERROR, "headers": {"X-Request-ID": REQUEST_ID}}
     responses["401"]["headers"]["WWW-Authenticate"] = {"schema": {"type": "string",
                                                                   "enum": ["Bearer"]}}
     parameters = ["X-Account-ID"]  # components, by name
     if declaration.idempotent:
         parameters.append(IDEMPOTENCY_KEY)
+    if declaration.representation is not None:
+        parameters.append("Prefer")
     if declaration.query is not None:
         parameters += plugin.converter.schema2parameters(declaration.query, location="query")
     operation = {"operationId": declaration.id, "summary": declaration.summary,

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import httpx
 
-from ..errors import BadGateway, invalid_body
+from ..errors import CarrierUnreachable, CredentialsRejected, invalid_body
 from . import CARRIERS
 
 log = logging.getLogger(__name__)
@@ -113,12 +113,12 @@ class Verifier:
         if 200 <= status < 300:
             return datetime.now(timezone.utc)
         if status in REJECTED:
-            raise invalid_body("credentials", f"rejected by {provider} ({status})")
+            raise CredentialsRejected(provider, status)
         if 300 <= status < 400:
-            raise BadGateway(_try_again(provider, f"redirected ({status})"))
+            raise CarrierUnreachable(_try_again(provider, f"redirected ({status})"))
         if status == 429:
-            raise BadGateway(_try_again(provider, "rate limited (429)"))
-        raise BadGateway(_try_again(provider, f"unexpected status {status}"))
+            raise CarrierUnreachable(_try_again(provider, "rate limited (429)"))
+        raise CarrierUnreachable(_try_again(provider, f"unexpected status {status}"))
 
     def _ask(self, url, headers, auth, deadline):
         """The carrier's status, once its whole answer has arrived (on a check thread).
@@ -136,7 +136,7 @@ class Verifier:
     def _unreachable(self, provider, started, reason):
         log.warning("carrier check: %s failed (%s) after %.0f ms", provider, reason,
                     (time.monotonic() - started) * 1000)
-        return BadGateway(_try_again(provider, reason))
+        return CarrierUnreachable(_try_again(provider, reason))
 
 
 def _reason(exc):

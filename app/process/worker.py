@@ -10,7 +10,7 @@ from ..forms import CONTROL
 def write_plain_error(sock, status_int, reason, mesg):
     """gunicorn's error answer, as the API's: one line of text/plain, not an HTML page."""
     line = CONTROL.sub("?", f"{reason.lower()}: {mesg}" if mesg else reason.lower())[:300]
-    body = line.encode("utf-8")
+    body = (line + "\n").encode("utf-8")
     head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
             f"Content-Type: text/plain; charset=utf-8\r\nContent-Length: {len(body)}\r\n\r\n")
     util.write_nonblock(sock, head.encode("latin-1") + body)

@@ -1,24 +1,33 @@
-"""Answers: a JSON object, no content, or one line of text for an error; and the one
-handler that turns every error into its answer."""
+"""Answers: a JSON object, no content, or an error, as one line of text or, for a request
+whose Accept prefers it, RFC 9457 problem details; and the one handler that answers
+every error raised."""
 
+import functools
 import logging
 
 import orjson
 import psycopg
-from flask import Response
+from flask import Response, g, has_request_context, request
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_accept_header
 
-from ..errors import ApiError
+from ..errors import (
+    ApiError,
+    BodyTooLarge,
+    DatabaseError,
+    EncryptionUnavailable,
+    InternalError,
+    InvalidBody,
+    MethodNotAllowed,
+    NotFound,
+)
 from ..forms import CONTROL
 from ..sealing import SealingUnavailable
 
 log = logging.getLogger(__name__)
-
-HTTP_MESSAGES = {
-    404: "not found",
-    405: "method not allowed",
-    413: "request body too large (limit 65536 bytes)",
-}
+PROBLEM = "application/problem+json"
+TEXT = "text/plain; charset=utf-8"
 
 
 def json_answer(obj, status=200, headers=None):
@@ -41,29 +50,81 @@ def no_content():
     return answer
 
 
-def text(status, message, headers=None):
-    """A plain-text answer of one line (a client's odd field name cannot break it)."""
+def prefers_representation():
+    """Whether the request asks for the changed object back (RFC 7240's
+    `Prefer: return=representation`); other preferences are ignored."""
+    for header in request.headers.getlist("Prefer"):
+        for preference in header.split(","):
+            name, _, value = preference.split(";")[0].partition("=")
+            if (name.strip().lower() == "return"
+                    and value.strip().strip('"').lower() == "representation"):
+                return True
+    return False
+
+
+def changed(representation):
+    """A PATCH's answer: 204, as the seed says; or, when the request prefers it (RFC 7240),
+    200 with the object as the change left it (`representation`: its JSON, text or bytes,
+    or a dict)."""
+    if not prefers_representation():
+        return no_content()
+    headers = {"Preference-Applied": "return=representation"}
+    if isinstance(representation, dict):
+        return json_answer(representation, 200, headers)
+    return json_text_answer(representation, 200, headers)
+
+
+def one_line(message):
+    """A message as one line of at most 300 characters (a client's odd field name cannot
+    break it)."""
     line = CONTROL.sub("?", " ".join(str(message).split()))
-    if len(line) > 300:
-        line = line[:297] + "..."
-    return Response(line, status, headers, content_type="text/plain; charset=utf-8")
+    return line[:297] + "..." if len(line) > 300 else line
 
 
-def error(exc):
-    """The answer to an ApiError."""
-    return text(exc.status, exc.message, exc.headers)
+def text(status, message, headers=None):
+    """A plain-text answer of one line, ending in a newline."""
+    return Response(one_line(message) + "\n", status, headers, content_type=TEXT)
+
+
+@functools.lru_cache(maxsize=256)  # a client sends the same Accept every time
+def wants_problem(accept):
+    """Whether an Accept header prefers problem details to the text line: it names
+    application/problem+json, and ranks it no lower than text/plain."""
+    if not accept or PROBLEM not in accept.lower():
+        return False
+    ranked = parse_accept_header(accept, MIMEAccept)
+    return ranked.best_match([PROBLEM, "text/plain"]) == PROBLEM
+
+
+def error(exc, accept=None, request_id=None):
+    """The answer to an ApiError, as the request's Accept asks (outside Flask's request
+    context, as given)."""
+    if has_request_context():
+        accept = request.headers.get("Accept")
+        request_id = g.get("request_id")
+    if not wants_problem(accept):
+        return text(exc.status, exc.message, exc.headers)
+    problem = {"type": f"urn:kataven:error:{exc.code}", "title": exc.title,
+               "status": exc.status, "detail": one_line(exc.message), "code": exc.code}
+    if exc.field:
+        problem["field"] = exc.field
+    problem["request_id"] = request_id
+    return Response(orjson.dumps(problem), exc.status, exc.headers, content_type=PROBLEM)
 
 
 def http_error(exc):
-    """The answer to werkzeug's own errors: an unknown path, a wrong method, a large body."""
-    headers = {}
-    if exc.code == 405 and getattr(exc, "valid_methods", None):
-        headers["Allow"] = ", ".join(exc.valid_methods)
-    message = HTTP_MESSAGES.get(exc.code) or (exc.description or exc.name).lower()
-    return text(exc.code, message, headers)
+    """werkzeug's own errors (an unknown path, a wrong method, a large body) as ours."""
+    if exc.code == 404:
+        return error(NotFound("not found"))
+    if exc.code == 405:
+        return error(MethodNotAllowed("method not allowed", headers={
+            "Allow": ", ".join(getattr(exc, "valid_methods", None) or ())}))
+    if exc.code == 413:
+        return error(BodyTooLarge("request body too large (limit 65536 bytes)"))
+    return error(InvalidBody((exc.description or exc.name).lower()))
 
 
-def database_error(exc, request_id=None):
+def database_error(exc, request_id=None, accept=None):
     # The cause goes to the log, tied to the answer by the request id; never to the client.
     log.error(
         "database error: %s: %s",
@@ -71,17 +132,17 @@ def database_error(exc, request_id=None):
         str(exc).strip().splitlines()[0] if str(exc).strip() else "",
         extra={"request_id": request_id},
     )
-    return text(500, "database error")
+    return error(DatabaseError("database error"), accept, request_id)
 
 
 def sealing_unavailable(exc):
     log.error("encryption service unavailable: %s", exc)
-    return text(503, "encryption service unavailable")
+    return error(EncryptionUnavailable("encryption service unavailable"))
 
 
-def unexpected(_exc, request_id=None):
+def unexpected(_exc, request_id=None, accept=None):
     log.exception("unhandled error", extra={"request_id": request_id})
-    return text(500, "internal server error")
+    return error(InternalError("internal server error"), accept, request_id)
 
 
 def init_app(app):

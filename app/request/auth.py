@@ -16,7 +16,7 @@ import re
 import psycopg
 from flask import current_app, g, request
 
-from ..errors import ApiError, BadRequest, Forbidden, Unauthorized
+from ..errors import AccountMismatch, ApiError, MissingAccount, Unauthenticated, invalid_header
 from ..forms import ACCOUNT_ID
 from ..keys import key_hash
 from ..queries import api_keys
@@ -69,11 +69,11 @@ def authenticate():
             return
     digest = digest_of(request.headers.get("Authorization", ""))
     if digest is None:
-        raise Unauthorized()
+        raise Unauthenticated()
     key = api_keys.find_active(db.conn(), digest)
     if not _matches(key, digest):
         KNOWN.pop(digest, None)
-        raise Unauthorized()
+        raise Unauthenticated()
     if len(KNOWN) >= KNOWN_LIMIT:
         KNOWN.clear()
     KNOWN[digest] = {"id": key["id"], "kind": key["kind"], "account_id": key["account_id"]}
@@ -105,7 +105,7 @@ def require_confirmed():
     digest = g.pop("unconfirmed_key", None)
     if digest is not None and not _matches(api_keys.find_active(db.conn(), digest), digest):
         KNOWN.pop(digest, None)
-        raise Unauthorized()
+        raise Unauthenticated()
 
 
 def confirm(response):
@@ -115,7 +115,7 @@ def confirm(response):
         return response
     try:
         require_confirmed()
-    except Unauthorized as exc:
+    except Unauthenticated as exc:
         return answers.error(exc)
     except psycopg.Error as exc:
         return answers.database_error(exc)
@@ -139,12 +139,10 @@ def account_for(key, header):
     """The account a request acts for, from its key and its X-Account-ID header."""
     if header is None:
         if key["kind"] == "platform":
-            raise BadRequest("missing X-Account-ID header")
+            raise MissingAccount("missing X-Account-ID header")
         return key["account_id"]
     if not ACCOUNT_ID.fullmatch(header):
-        raise BadRequest(
-            "invalid X-Account-ID header: must be 1 to 64 characters of A-Z a-z 0-9 _ -"
-        )
+        raise invalid_header("X-Account-ID", "must be 1 to 64 characters of A-Z a-z 0-9 _ -")
     if key["kind"] == "account" and header != key["account_id"]:
-        raise Forbidden("X-Account-ID does not match the API key")
+        raise AccountMismatch("X-Account-ID does not match the API key", field="X-Account-ID")
     return header

@@ -16,7 +16,12 @@ from functools import partial, wraps
 import psycopg
 from flask import Response, g, make_response, request
 
-from ..errors import ApiError, BadRequest, Conflict, Unprocessable
+from ..errors import (
+    ApiError,
+    IdempotencyInProgress,
+    IdempotencyKeyReused,
+    invalid_header,
+)
 from ..queries import idempotency
 from . import auth, db
 from .answers import error
@@ -57,8 +62,7 @@ def idempotent(view=None, *, prepare=None):
                 args = (prepare(), *args)
             return view(*args, **kwargs)
         if not KEY_FORM.fullmatch(key):
-            raise BadRequest(
-                f"invalid {HEADER} header: must be 1 to 255 visible ASCII characters")
+            raise invalid_header(HEADER, "must be 1 to 255 visible ASCII characters")
         scope = {"account_id": g.account_id, "endpoint": f"POST {request.path}", "key": key}
         request_hash = fingerprint()
         auth.require_confirmed()  # the claim below is a write that does not check the key
@@ -97,7 +101,7 @@ def claim(conn, scope, request_hash):
     try:
         return idempotency.claim(conn, **scope, request_hash=request_hash)
     except (psycopg.errors.LockNotAvailable, psycopg.errors.QueryCanceled):
-        raise Conflict(f"request with this {HEADER} is in progress") from None
+        raise IdempotencyInProgress(f"request with this {HEADER} is in progress") from None
 
 
 class _Unkept(Exception):
@@ -120,7 +124,7 @@ def run(view, conn, *args, **kwargs):
 
 def replay(kept, request_hash):
     if bytes(kept["request_hash"]) != request_hash:
-        raise Unprocessable(f"{HEADER} reused with a different body")
+        raise IdempotencyKeyReused(f"{HEADER} reused with a different body")
     headers = {"Idempotent-Replayed": "true"}
     if kept["location"]:
         headers["Location"] = kept["location"]

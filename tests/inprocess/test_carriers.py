@@ -4,7 +4,7 @@ real gunicorn against the fake carriers, is in tests/system/test_carriers.py."""
 
 import pytest
 
-from tests.support.api import PROVIDERS, TWILIO
+from tests.support.api import PROVIDERS, TWILIO, error
 
 SID = TWILIO["account_sid"]
 KEY_SID = "SK" + "fedcba9876543210" * 2
@@ -31,7 +31,7 @@ def stored(sql):
 def test_twilio_takes_one_form_or_the_other(client, alice, sql, credentials, message):
     answer = client.post(PROVIDERS, json={"provider": "twilio", "credentials": credentials},
                          headers=alice)
-    assert (answer.status_code, answer.text) == (400, message)
+    assert error(answer) == (400, message)
     assert stored(sql) == 0
 
 

@@ -37,7 +37,7 @@ def test_the_cause_goes_to_the_log_not_to_the_client(down, caplog):
     client, headers = down
     with caplog.at_level(logging.ERROR):
         answer = client.get(PROVIDERS, headers=headers)
-    assert answer.text == "database error"
+    assert answer.text == "database error\n"
     assert any("database error" in r.getMessage() and "PoolTimeout" in r.getMessage()
                for r in caplog.records)
     assert headers["Authorization"] not in caplog.text

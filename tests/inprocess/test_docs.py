@@ -49,3 +49,28 @@ def test_readme_and_docs_link_only_to_files_in_the_repository():
                 continue
             resolved = (document.parent / target).resolve()
             assert resolved.is_relative_to(ROOT) and resolved.exists(), (document.name, target)
+
+
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")),
+             ROOT / "sdk" / "python" / "README.md", ROOT / "sdk" / "node" / "README.md"]
+
+
+def anchors(path):
+    """The anchors a page's headings get, as GitHub makes them (a repeated heading's
+    with -1, -2, ...)."""
+    made, seen = set(), {}
+    text = re.sub(r"(?ms)^```.*?^```", "", path.read_text())  # no headings in code
+    for heading in re.findall(r"^#{1,6} (.+)$", text, re.MULTILINE):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        made.add(f"{slug}-{seen[slug]}" if slug in seen else slug)
+        seen[slug] = seen.get(slug, 0) + 1
+    return made
+
+
+def test_every_link_to_a_section_finds_its_heading():
+    for document in DOCUMENTS:
+        for target, anchor in re.findall(r"\]\(([^)#\s]*)#([^)\s]+)\)", document.read_text()):
+            page = (document.parent / target).resolve() if target else document
+            if re.match(r"[a-z]+:", target):
+                continue
+            assert anchor in anchors(page), f"{document.name}: #{anchor} (in {page.name})"

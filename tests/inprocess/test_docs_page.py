@@ -100,7 +100,7 @@ def test_an_unknown_asset_is_404_text(client):
     answer = client.get(f"{PAGE}/assets/../openapi.json")
     assert answer.status_code == 404
     answer = client.get(f"{PAGE}/assets/swagger-editor-bundle.js")
-    assert (answer.status_code, answer.text, answer.mimetype) == (404, "not found", "text/plain")
+    assert (answer.status_code, answer.text, answer.mimetype) == (404, "not found\n", "text/plain")
 
 
 def test_the_bundled_swagger_ui_reads_openapi_3_1():

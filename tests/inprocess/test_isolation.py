@@ -17,7 +17,7 @@ MISSING = "00000000-0000-4000-8000-000000000000"
 
 def ask(client, headers, method, path, body=None):
     answer = getattr(client, method)(path, json=body, headers=headers)
-    return answer.status_code, answer.text, answer.mimetype
+    return answer.status_code, answer.text.removesuffix("\n"), answer.mimetype
 
 
 @pytest.fixture(params=["account-key", "platform-key"])

@@ -17,6 +17,12 @@ THROUGH = os.environ.get("HUB_TESTS_THROUGH") or "direct"
 THREADS = 32 if THROUGH == "pgbouncer" else 12
 
 
+def line(text):
+    """An error answer's one line, checked to end in its newline, given without it."""
+    assert text.endswith("\n") and "\n" not in text[:-1], repr(text)
+    return text[:-1]
+
+
 def wait_until(condition, timeout=20, every=0.02):
     """Poll for a state, bounded: tests wait for conditions, never a fixed time."""
     deadline = time.monotonic() + timeout

@@ -36,8 +36,20 @@ def add_number(client, headers, credentials_id, e164=E164S[0], **fields):
 
 
 def error(answer):
-    """The (status, one-line text) of an error answer, checking its form."""
+    """The (status, line) of an error answer, checking its form: one line of text that
+    ends in a newline (the line is given without it)."""
     assert answer.mimetype == "text/plain", answer.mimetype
     assert answer.mimetype_params.get("charset") == "utf-8"
-    assert "\n" not in answer.text
-    return answer.status_code, answer.text
+    assert answer.text.endswith("\n") and "\n" not in answer.text[:-1], repr(answer.text)
+    return answer.status_code, answer.text[:-1]
+
+
+def problem(answer):
+    """The problem details of an error answer (RFC 9457), checking their form."""
+    assert answer.mimetype == "application/problem+json", answer.mimetype
+    body = answer.json
+    assert body["type"] == f"urn:kataven:error:{body['code']}"
+    assert body["status"] == answer.status_code
+    assert body["request_id"] == answer.headers["X-Request-ID"]
+    assert "\n" not in body["detail"]
+    return body

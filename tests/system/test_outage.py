@@ -14,7 +14,7 @@ from app.keys import key_hash, new_key
 from app.process import pool as db
 from app.queries import api_keys
 from devtools import localpg, pgbouncer
-from tests.support import wait_until
+from tests.support import line, wait_until
 from tests.support.api import PROVIDERS, bearer
 
 # A bound on each request, so that a hang fails the test instead of stalling it; the
@@ -70,9 +70,9 @@ def test_a_stopped_database_answers_500_and_the_service_recovers_without_restart
     assert serves(server, alice)
     cluster.stop()
     results = burst(server, alice)
-    assert {(status, body) for status, body, _ in results} == {(500, "database error")}
+    assert {(status, line(body)) for status, body, _ in results} == {(500, "database error")}
     status, _, body = server.request("GET", "/readyz", timeout=CLIENT_TIMEOUT)
-    assert (status, body) == (503, "database unavailable")
+    assert (status, line(body)) == (503, "database unavailable")
     assert server.request("GET", "/healthz")[0] == 200
     cluster.start()
     # Every worker reconnects by itself (each has its own pool): wait until ten requests
@@ -139,6 +139,6 @@ def test_a_frozen_database_answers_500_within_the_deadline_then_recovers(cluster
     finally:
         for pid in frozen:
             os.kill(pid, signal.SIGCONT)
-    assert {(status, body) for status, body, _ in results} == {(500, "database error")}
+    assert {(status, line(body)) for status, body, _ in results} == {(500, "database error")}
     assert status == 503
     wait_until(lambda: serves(server, alice))

@@ -2,6 +2,7 @@
 Procfile's gunicorn over the test database, with an account key and a platform key."""
 
 import configparser
+import json
 import os
 import re
 import subprocess
@@ -9,6 +10,7 @@ import sys
 
 import pytest
 
+import app
 from tests.support import ROOT
 
 SDK = ROOT / "sdk" / "python"
@@ -37,8 +39,15 @@ def test_the_sdk_suite_passes_against_the_service(gunicorn, make_key):
     print(summary)
 
 
-def test_the_sdk_is_versioned_with_the_service():
+def test_the_sdks_and_the_document_carry_the_services_version(gunicorn):
+    # One version: the service's (app/__init__.py, which setup.cfg reads too).
     setup = configparser.ConfigParser()
     setup.read(ROOT / "setup.cfg")
-    version = (SDK / "src" / "kataven" / "_version.py").read_text()
-    assert f'__version__ = "{setup["metadata"]["version"]}"' in version
+    assert setup["metadata"]["version"] == "attr: app.__version__"
+    python = (SDK / "src" / "kataven" / "_version.py").read_text()
+    assert f'__version__ = "{app.__version__}"' in python
+    node = json.loads((ROOT / "sdk" / "node" / "package.json").read_text())["version"]
+    assert node == app.__version__
+    assert f'"{app.__version__}"' in (ROOT / "sdk" / "node" / "src" / "version.js").read_text()
+    document = json.loads(gunicorn.request("GET", "/api/v1/openapi.json")[2])
+    assert document["info"]["version"] == app.__version__

@@ -190,6 +190,32 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description RFC 9457 problem details, for a request whose Accept prefers application/problem+json */
+        Problem: {
+            /** @example urn:kataven:error:duplicate_number */
+            type: string;
+            /** @example Duplicate number */
+            title: string;
+            /** @example 400 */
+            status: number;
+            /**
+             * @description the text line's words, without its newline
+             * @example duplicate number: +12025550123 is already registered
+             */
+            detail: string;
+            /**
+             * @description stable across versions: what a program tells errors apart by
+             * @enum {string}
+             */
+            code: "invalid_body" | "invalid_parameter" | "missing_account" | "duplicate_number" | "no_such_credential" | "credentials_rejected" | "unauthenticated" | "account_mismatch" | "platform_key_required" | "not_found" | "method_not_allowed" | "credential_in_use" | "idempotency_in_progress" | "body_too_large" | "idempotency_key_reused" | "carrier_unreachable" | "encryption_unavailable" | "database_error" | "internal_error";
+            /**
+             * @description the field or parameter at fault (a dotted path), when one is
+             * @example e164
+             */
+            field?: string;
+            /** @description the answer's X-Request-ID */
+            request_id: string;
+        };
         CreateProviderRequest: {
             /** @enum {string} */
             provider: "plivo" | "twilio" | "vobiz";
@@ -209,13 +235,13 @@ export interface components {
              */
             label?: string | null;
             /** @description set by the server; ignored if sent */
-            id?: unknown;
+            readonly id?: unknown;
             /** @description set by the server; ignored if sent */
-            account_id?: unknown;
+            readonly account_id?: unknown;
             /** @description set by the server; ignored if sent */
-            created_at?: unknown;
+            readonly created_at?: unknown;
             /** @description set by the server; ignored if sent */
-            updated_at?: unknown;
+            readonly updated_at?: unknown;
         };
         ProviderCredential: {
             /** Format: uuid */
@@ -258,13 +284,13 @@ export interface components {
              */
             label?: string | null;
             /** @description set by the server; ignored if sent */
-            id?: unknown;
+            readonly id?: unknown;
             /** @description set by the server; ignored if sent */
-            account_id?: unknown;
+            readonly account_id?: unknown;
             /** @description set by the server; ignored if sent */
-            created_at?: unknown;
+            readonly created_at?: unknown;
             /** @description set by the server; ignored if sent */
-            updated_at?: unknown;
+            readonly updated_at?: unknown;
         };
         CreateNumberRequest: {
             /**
@@ -289,13 +315,13 @@ export interface components {
             /** @default true */
             outbound_enabled?: boolean;
             /** @description set by the server; ignored if sent */
-            id?: unknown;
+            readonly id?: unknown;
             /** @description set by the server; ignored if sent */
-            account_id?: unknown;
+            readonly account_id?: unknown;
             /** @description set by the server; ignored if sent */
-            created_at?: unknown;
+            readonly created_at?: unknown;
             /** @description set by the server; ignored if sent */
-            updated_at?: unknown;
+            readonly updated_at?: unknown;
         };
         PhoneNumber: {
             /** Format: uuid */
@@ -326,13 +352,13 @@ export interface components {
             inbound_enabled?: boolean;
             outbound_enabled?: boolean;
             /** @description set by the server; ignored if sent */
-            id?: unknown;
+            readonly id?: unknown;
             /** @description set by the server; ignored if sent */
-            account_id?: unknown;
+            readonly account_id?: unknown;
             /** @description set by the server; ignored if sent */
-            created_at?: unknown;
+            readonly created_at?: unknown;
             /** @description set by the server; ignored if sent */
-            updated_at?: unknown;
+            readonly updated_at?: unknown;
         };
         Actor: {
             /**
@@ -374,6 +400,8 @@ export interface components {
     parameters: {
         /** @description The account to act for: required with a platform key; with an account key, optional and its own account only */
         "X-Account-ID": string;
+        /** @description return=representation: answer 200 with the object as the change left it (and Preference-Applied), rather than 204 */
+        Prefer: string;
         /** @description Retries with the same key and body replay the first answer (with Idempotent-Replayed: true) for 24 hours */
         "Idempotency-Key": string;
     };
@@ -410,7 +438,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProviderList"];
                 };
             };
-            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) */
+            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) (code: invalid_body, invalid_parameter, missing_account, duplicate_number, no_such_credential, credentials_rejected) */
             400: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -419,9 +447,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing or invalid API key (code: unauthenticated) */
             401: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -431,9 +460,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description X-Account-ID does not match the API key */
+            /** @description X-Account-ID does not match the API key (or an account key where a platform key is needed) (code: account_mismatch, platform_key_required) */
             403: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -442,9 +472,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Database error */
+            /** @description Database error (code: database_error) */
             500: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -453,6 +484,7 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -490,7 +522,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProviderCredential"];
                 };
             };
-            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) */
+            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) (code: invalid_body, invalid_parameter, missing_account, duplicate_number, no_such_credential, credentials_rejected) */
             400: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -499,9 +531,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing or invalid API key (code: unauthenticated) */
             401: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -511,9 +544,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description X-Account-ID does not match the API key */
+            /** @description X-Account-ID does not match the API key (or an account key where a platform key is needed) (code: account_mismatch, platform_key_required) */
             403: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -522,9 +556,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflict (code: credential_in_use, idempotency_in_progress) */
             409: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -533,9 +568,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (code: body_too_large) */
             413: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -544,9 +580,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with a different body */
+            /** @description Idempotency-Key reused with a different body (code: idempotency_key_reused) */
             422: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -555,9 +592,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Database error */
+            /** @description Database error (code: database_error) */
             500: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -566,9 +604,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The carrier could not be asked to check the credentials; try again */
+            /** @description The carrier could not be asked to check the credentials; try again (code: carrier_unreachable) */
             502: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -577,9 +616,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Encryption service unavailable */
+            /** @description Encryption service unavailable (code: encryption_unavailable) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -588,6 +628,7 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -617,7 +658,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProviderCredential"];
                 };
             };
-            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) */
+            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) (code: invalid_body, invalid_parameter, missing_account, duplicate_number, no_such_credential, credentials_rejected) */
             400: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -626,9 +667,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing or invalid API key (code: unauthenticated) */
             401: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -638,9 +680,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description X-Account-ID does not match the API key */
+            /** @description X-Account-ID does not match the API key (or an account key where a platform key is needed) (code: account_mismatch, platform_key_required) */
             403: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -649,9 +692,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also another account's id, or an id that is not a UUID) */
+            /** @description Not found (also another account's id, or an id that is not a UUID) (code: not_found) */
             404: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -660,9 +704,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Database error */
+            /** @description Database error (code: database_error) */
             500: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -671,6 +716,7 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -698,7 +744,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) */
+            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) (code: invalid_body, invalid_parameter, missing_account, duplicate_number, no_such_credential, credentials_rejected) */
             400: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -707,9 +753,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing or invalid API key (code: unauthenticated) */
             401: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -719,9 +766,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description X-Account-ID does not match the API key */
+            /** @description X-Account-ID does not match the API key (or an account key where a platform key is needed) (code: account_mismatch, platform_key_required) */
             403: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -730,9 +778,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also another account's id, or an id that is not a UUID) */
+            /** @description Not found (also another account's id, or an id that is not a UUID) (code: not_found) */
             404: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -741,9 +790,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflict (code: credential_in_use, idempotency_in_progress) */
             409: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -752,9 +802,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Database error */
+            /** @description Database error (code: database_error) */
             500: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -763,6 +814,7 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -773,6 +825,8 @@ export interface operations {
             header?: {
                 /** @description The account to act for: required with a platform key; with an account key, optional and its own account only */
                 "X-Account-ID"?: components["parameters"]["X-Account-ID"];
+                /** @description return=representation: answer 200 with the object as the change left it (and Preference-Applied), rather than 204 */
+                Prefer?: components["parameters"]["Prefer"];
             };
             path: {
                 id: string;
@@ -785,6 +839,18 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Done, with Prefer: return=representation: the object as the change left it */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's, when sane), also in the logs */
+                    "X-Request-ID"?: string;
+                    "Preference-Applied"?: "return=representation";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderCredential"];
+                };
+            };
             /** @description Done; no body */
             204: {
                 headers: {
@@ -794,7 +860,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) */
+            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) (code: invalid_body, invalid_parameter, missing_account, duplicate_number, no_such_credential, credentials_rejected) */
             400: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -803,9 +869,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing or invalid API key (code: unauthenticated) */
             401: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -815,9 +882,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description X-Account-ID does not match the API key */
+            /** @description X-Account-ID does not match the API key (or an account key where a platform key is needed) (code: account_mismatch, platform_key_required) */
             403: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -826,9 +894,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also another account's id, or an id that is not a UUID) */
+            /** @description Not found (also another account's id, or an id that is not a UUID) (code: not_found) */
             404: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -837,9 +906,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (code: body_too_large) */
             413: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -848,9 +918,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Database error */
+            /** @description Database error (code: database_error) */
             500: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -859,9 +930,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The carrier could not be asked to check the credentials; try again */
+            /** @description The carrier could not be asked to check the credentials; try again (code: carrier_unreachable) */
             502: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -870,9 +942,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Encryption service unavailable */
+            /** @description Encryption service unavailable (code: encryption_unavailable) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -881,6 +954,7 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -917,7 +991,7 @@ export interface operations {
                     "application/json": components["schemas"]["NumberList"];
                 };
             };
-            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) */
+            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) (code: invalid_body, invalid_parameter, missing_account, duplicate_number, no_such_credential, credentials_rejected) */
             400: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -926,9 +1000,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing or invalid API key (code: unauthenticated) */
             401: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -938,9 +1013,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description X-Account-ID does not match the API key */
+            /** @description X-Account-ID does not match the API key (or an account key where a platform key is needed) (code: account_mismatch, platform_key_required) */
             403: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -949,9 +1025,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Database error */
+            /** @description Database error (code: database_error) */
             500: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -960,6 +1037,7 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -997,7 +1075,7 @@ export interface operations {
                     "application/json": components["schemas"]["PhoneNumber"];
                 };
             };
-            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) */
+            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) (code: invalid_body, invalid_parameter, missing_account, duplicate_number, no_such_credential, credentials_rejected) */
             400: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1006,9 +1084,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing or invalid API key (code: unauthenticated) */
             401: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1018,9 +1097,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description X-Account-ID does not match the API key */
+            /** @description X-Account-ID does not match the API key (or an account key where a platform key is needed) (code: account_mismatch, platform_key_required) */
             403: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1029,9 +1109,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflict (code: credential_in_use, idempotency_in_progress) */
             409: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1040,9 +1121,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (code: body_too_large) */
             413: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1051,9 +1133,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with a different body */
+            /** @description Idempotency-Key reused with a different body (code: idempotency_key_reused) */
             422: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1062,9 +1145,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Database error */
+            /** @description Database error (code: database_error) */
             500: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1073,6 +1157,7 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1102,7 +1187,7 @@ export interface operations {
                     "application/json": components["schemas"]["PhoneNumber"];
                 };
             };
-            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) */
+            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) (code: invalid_body, invalid_parameter, missing_account, duplicate_number, no_such_credential, credentials_rejected) */
             400: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1111,9 +1196,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing or invalid API key (code: unauthenticated) */
             401: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1123,9 +1209,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description X-Account-ID does not match the API key */
+            /** @description X-Account-ID does not match the API key (or an account key where a platform key is needed) (code: account_mismatch, platform_key_required) */
             403: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1134,9 +1221,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also another account's id, or an id that is not a UUID) */
+            /** @description Not found (also another account's id, or an id that is not a UUID) (code: not_found) */
             404: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1145,9 +1233,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Database error */
+            /** @description Database error (code: database_error) */
             500: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1156,6 +1245,7 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1183,7 +1273,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) */
+            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) (code: invalid_body, invalid_parameter, missing_account, duplicate_number, no_such_credential, credentials_rejected) */
             400: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1192,9 +1282,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing or invalid API key (code: unauthenticated) */
             401: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1204,9 +1295,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description X-Account-ID does not match the API key */
+            /** @description X-Account-ID does not match the API key (or an account key where a platform key is needed) (code: account_mismatch, platform_key_required) */
             403: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1215,9 +1307,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also another account's id, or an id that is not a UUID) */
+            /** @description Not found (also another account's id, or an id that is not a UUID) (code: not_found) */
             404: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1226,9 +1319,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Database error */
+            /** @description Database error (code: database_error) */
             500: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1237,6 +1331,7 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1247,6 +1342,8 @@ export interface operations {
             header?: {
                 /** @description The account to act for: required with a platform key; with an account key, optional and its own account only */
                 "X-Account-ID"?: components["parameters"]["X-Account-ID"];
+                /** @description return=representation: answer 200 with the object as the change left it (and Preference-Applied), rather than 204 */
+                Prefer?: components["parameters"]["Prefer"];
             };
             path: {
                 id: string;
@@ -1259,6 +1356,18 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Done, with Prefer: return=representation: the object as the change left it */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's, when sane), also in the logs */
+                    "X-Request-ID"?: string;
+                    "Preference-Applied"?: "return=representation";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneNumber"];
+                };
+            };
             /** @description Done; no body */
             204: {
                 headers: {
@@ -1268,7 +1377,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) */
+            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) (code: invalid_body, invalid_parameter, missing_account, duplicate_number, no_such_credential, credentials_rejected) */
             400: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1277,9 +1386,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing or invalid API key (code: unauthenticated) */
             401: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1289,9 +1399,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description X-Account-ID does not match the API key */
+            /** @description X-Account-ID does not match the API key (or an account key where a platform key is needed) (code: account_mismatch, platform_key_required) */
             403: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1300,9 +1411,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also another account's id, or an id that is not a UUID) */
+            /** @description Not found (also another account's id, or an id that is not a UUID) (code: not_found) */
             404: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1311,9 +1423,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (code: body_too_large) */
             413: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1322,9 +1435,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Database error */
+            /** @description Database error (code: database_error) */
             500: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1333,6 +1447,7 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1368,7 +1483,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventList"];
                 };
             };
-            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) */
+            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) (code: invalid_body, invalid_parameter, missing_account, duplicate_number, no_such_credential, credentials_rejected) */
             400: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1377,9 +1492,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing or invalid API key (code: unauthenticated) */
             401: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1389,9 +1505,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description X-Account-ID does not match the API key */
+            /** @description X-Account-ID does not match the API key (or an account key where a platform key is needed) (code: account_mismatch, platform_key_required) */
             403: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1400,9 +1517,10 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Database error */
+            /** @description Database error (code: database_error) */
             500: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
@@ -1411,6 +1529,7 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

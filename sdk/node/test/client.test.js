@@ -82,9 +82,10 @@ describe("configuration", () => {
 
   test("VERSION is the package's, and the service's", () => {
     const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-    const setup = readFileSync(new URL("../../../setup.cfg", import.meta.url), "utf8");
+    // The service's version is written once, in app/__init__.py (setup.cfg reads it).
+    const service = readFileSync(new URL("../../../app/__init__.py", import.meta.url), "utf8");
     assert.equal(VERSION, pkg.version);
-    assert.equal(`version = ${VERSION}`, setup.match(/^version = .*$/m)[0]);
+    assert.equal(`__version__ = "${VERSION}"`, service.match(/^__version__ = .*$/m)[0]);
   });
 });
 

@@ -78,7 +78,7 @@ describe("providers", () => {
     const error = await rejection(client.telephony.providers.delete(cred.id));
     assert.ok(error instanceof ConflictError);
     assert.equal(error.status, 409);
-    assert.equal(error.message, "credential in use by 1 phone numbers");
+    assert.equal(error.message, "credential in use by 1 phone number");
     await client.telephony.numbers.delete(number.id);
     await client.telephony.providers.delete(cred.id);
   });

@@ -69,7 +69,7 @@ def test_deleting_a_credential_in_use_is_a_conflict(client: Kataven, made: Made)
     made.number(credential)
     with pytest.raises(ConflictError) as caught:
         client.telephony.providers.delete(credential)
-    assert caught.value.message == "credential in use by 1 phone numbers"
+    assert caught.value.message == "credential in use by 1 phone number"
 
 
 def test_an_idempotency_key_reused_with_another_body_is_unprocessable(client: Kataven,

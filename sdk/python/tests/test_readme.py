@@ -23,4 +23,4 @@ def test_the_readme_examples_run_against_the_service(service: Service) -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "invalid body: e164: not a valid E.164 phone number" in done.stdout
-    assert "credential in use by 1 phone numbers" in done.stdout
+    assert "credential in use by 1 phone number" in done.stdout
