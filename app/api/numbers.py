@@ -3,10 +3,10 @@
 import orjson
 from flask import Blueprint, g, url_for
 
-from ..errors import BadRequest, NotFound, invalid_body
+from ..errors import DuplicateNumber, NoSuchCredential, NotFound, invalid_body
 from ..queries import numbers, providers
 from ..request import auth, db
-from ..request.answers import json_text_answer, no_content
+from ..request.answers import changed, json_text_answer, no_content
 from ..request.parsing import load_body
 from .ids import uuid_or_404
 from .operations import operation
@@ -53,11 +53,11 @@ def create():
             origin=auth.origin(),
         )
     except numbers.Duplicate:
-        raise BadRequest(f"duplicate number: {body['e164']} is already registered") from None
+        raise DuplicateNumber(body["e164"]) from None
     except numbers.NoCredential:
         # Deleted while this insert ran; its statement failed, and inside an
         # Idempotency-Key's transaction no other may follow it: answer now.
-        raise invalid_body("credentials_id", "no such credential") from None
+        raise NoSuchCredential() from None
     if row is None:
         raise why_not_created(body)
     return json_text_answer(row["api_json"], 201,
@@ -68,7 +68,7 @@ def why_not_created(body):
     """The 400 for an insert that found no credential: missing, or another provider."""
     provider = providers.provider_of(db.conn(), g.account_id, body["credentials_id"])
     if provider is None:
-        return invalid_body("credentials_id", "no such credential")
+        return NoSuchCredential()
     return invalid_body("provider", f"does not match the credential's provider ({provider})")
 
 
@@ -88,13 +88,14 @@ def get(id):
 
 @bp.patch("/<id>")
 @operation("updateNumber", "Pin or unpin a phone number to an agent", status=204,
-           body=UpdateNumberRequest, errors=(404, 413))
+           body=UpdateNumberRequest, representation=PhoneNumber, errors=(404, 413))
 def update(id):
     number_id = uuid_or_404(id, NOT_FOUND)
     body = load_body(update_request)
-    if not numbers.update(db.conn(), g.account_id, number_id, body, auth.origin()):
+    number = numbers.update(db.conn(), g.account_id, number_id, body, auth.origin())
+    if number is None:
         raise NotFound(NOT_FOUND)
-    return no_content()
+    return changed(number)
 
 
 @bp.delete("/<id>")

@@ -19,6 +19,7 @@ class Operation:
     body: type | None = None          # the request body's schema
     query: type | None = None         # the query string's schema
     answer: type | None = None        # the success answer's schema; None: no body
+    representation: type | None = None  # with Prefer: return=representation, 200 of this
     errors: tuple = ()                # error statuses beyond those every operation has
     idempotent: bool = False          # honours Idempotency-Key
     fast: object = None               # a read that app/request/fast_path.py may answer

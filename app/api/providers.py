@@ -4,10 +4,10 @@ import orjson
 from flask import Blueprint, current_app, g, url_for
 
 from ..carriers import CARRIERS
-from ..errors import BadRequest, Conflict, NotFound
+from ..errors import CredentialInUse, InvalidBody, NotFound, invalid_body
 from ..queries import providers
 from ..request import auth, db
-from ..request.answers import created, no_content
+from ..request.answers import changed, created, no_content
 from ..request.parsing import check, load_body
 from .ids import uuid_or_404
 from .operations import operation
@@ -37,6 +37,11 @@ PAGE = Page("p", ListProvidersQuery(), providers.page,
             lambda rows, next_cursor: orjson.dumps({"providers": rows, "next_cursor": next_cursor}),
             lambda row: row)
 ONE = One(one_json, NOT_FOUND)
+
+
+def phone_numbers(n):
+    """A count with its noun: 1 phone number, 2 phone numbers."""
+    return f"{n} phone number" if n == 1 else f"{n} phone numbers"
 
 
 def sealed_and_checked(provider, credentials):
@@ -97,7 +102,8 @@ def get(id):
 
 @bp.patch("/<id>")
 @operation("updateProvider", "Rotate a credential or change its label", status=204,
-           body=UpdateProviderRequest, errors=(404, 413, 502, 503))
+           body=UpdateProviderRequest, representation=ProviderCredential,
+           errors=(404, 413, 502, 503))
 def update(id):
     credential_id = uuid_or_404(id, NOT_FOUND)
     body = load_body(update_request)
@@ -105,17 +111,20 @@ def update(id):
     if provider is None:
         raise NotFound(NOT_FOUND)
     if body.get("provider", provider) != provider:
-        raise BadRequest(f"invalid body: provider: cannot change ({provider} credential)")
+        raise invalid_body("provider", f"cannot change ({provider} credential)")
+    if "label" not in body and "credentials" not in body:  # the provider alone, as it is
+        raise InvalidBody("nothing to update")
     sealed = label = None
     if "credentials" in body:
         check(check_credentials, provider, body["credentials"])
         sealed = sealed_and_checked(provider, body["credentials"])
     if "label" in body:
         label = body["label"] or CARRIERS[provider].DISPLAY_NAME
-    if not providers.update(db.conn(), g.account_id, credential_id, auth.origin(),
-                            label=label, sealed=sealed):
+    credential = providers.update(db.conn(), g.account_id, credential_id, auth.origin(),
+                                  label=label, sealed=sealed)
+    if credential is None:
         raise NotFound(NOT_FOUND)
-    return no_content()
+    return changed(credential)
 
 
 @bp.delete("/<id>")
@@ -129,9 +138,9 @@ def delete(id):
         except providers.InUse:
             n = providers.count_numbers(db.conn(), g.account_id, credential_id)
             if n:
-                raise Conflict(f"credential in use by {n} phone numbers") from None
+                raise CredentialInUse(f"credential in use by {phone_numbers(n)}") from None
             continue  # its numbers went between the two statements: try again
         if not deleted:
             raise NotFound(NOT_FOUND)
         return no_content()
-    raise Conflict("credential in use by phone numbers being changed; try again")
+    raise CredentialInUse("credential in use by phone numbers being changed; try again")

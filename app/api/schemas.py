@@ -214,15 +214,11 @@ class CreateProviderRequest(Body):
 
 
 class UpdateProviderRequest(Body):
-    # Only the credential's own provider may be sent: checked against the row.
+    # Only the credential's own provider may be sent, checked against the row before
+    # whether there is anything to update: the view does both.
     provider = Provider()
     credentials = Credentials()
     label = Label()
-
-    @validates_schema(skip_on_field_errors=True)
-    def something_to_update(self, data, **kwargs):
-        if "label" not in data and "credentials" not in data:
-            raise ValidationError("nothing to update")
 
 
 class CreateNumberRequest(Body):

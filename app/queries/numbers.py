@@ -104,16 +104,17 @@ def page(conn, account_id, *, filters, after, limit, key_hash=None):
 def update(conn, account_id, number_id, changes, origin):
     """Set what `changes` holds of agent_id, inbound_enabled and outbound_enabled, with
     a number.updated event naming each field whose value changed; a PATCH that sets what
-    is already set changes nothing and records nothing. False when no such number.
+    is already set changes nothing and records nothing. The number's API JSON as this
+    statement left it; None when no such number.
 
     `prior` locks the row and reads it as it is once the lock is ours, so concurrent
     changes of one number take turns and the `from` of each event is the `to` of the one
     before. A row's updated_at (and so its events' order) only moves forward.
     """
-    return conn.execute(
+    row = conn.execute(
         """
         WITH prior AS (
-            SELECT id, agent_id, inbound_enabled, outbound_enabled
+            SELECT id, agent_id, inbound_enabled, outbound_enabled, api_json
               FROM numbers
              WHERE id = %(id)s
                AND account_id = %(account_id)s
@@ -137,7 +138,7 @@ def update(conn, account_id, number_id, changes, origin):
                   AND (prior.agent_id, prior.inbound_enabled, prior.outbound_enabled)
                       IS DISTINCT FROM
                       (wanted.agent_id, wanted.inbound_enabled, wanted.outbound_enabled)
-            RETURNING target.id, target.account_id, target.updated_at,
+            RETURNING target.id, target.account_id, target.updated_at, target.api_json,
                       (CASE WHEN prior.agent_id IS DISTINCT FROM target.agent_id
                             THEN jsonb_build_object('agent_id', jsonb_build_object(
                                      'from', prior.agent_id, 'to', target.agent_id))
@@ -157,12 +158,15 @@ def update(conn, account_id, number_id, changes, origin):
                         %(actor_key_id)s, %(actor_kind)s, %(request_id)s, data
                    FROM changed
         )
-        SELECT EXISTS (SELECT 1 FROM prior) AS found
+        SELECT api_json FROM changed
+         UNION ALL
+        SELECT api_json FROM prior WHERE NOT EXISTS (SELECT 1 FROM changed)
         """,
         {"id": number_id, "account_id": account_id, "set_agent_id": "agent_id" in changes,
          "agent_id": changes.get("agent_id"), "inbound_enabled": changes.get("inbound_enabled"),
          "outbound_enabled": changes.get("outbound_enabled"), **origin},
-    ).fetchone()["found"]
+    ).fetchone()
+    return row and row["api_json"]
 
 
 def delete(conn, account_id, number_id, origin):

@@ -75,8 +75,8 @@ def page(conn, account_id, *, filters, after, limit, key_hash=None):
 
 def update(conn, account_id, credential_id, origin, *, label=None, sealed=None):
     """Change the label and/or the sealed credentials, with a provider.updated event; a
-    label set to what it is already changes nothing and records nothing. False when no
-    such credential.
+    label set to what it is already changes nothing and records nothing. The credential
+    as the API shows it once this statement is done; None when no such credential.
 
     `sealed` is (ciphertext, credential_keys, sealing_key_id, verified_at). New
     credentials are a change whatever they are (each sealing differs), recorded as
@@ -87,7 +87,8 @@ def update(conn, account_id, credential_id, origin, *, label=None, sealed=None):
     return conn.execute(
         """
         WITH prior AS (
-            SELECT id, label, credential_keys, sealing_key_id, verified_at
+            SELECT id, provider, label, credential_keys, sealing_key_id, verified_at,
+                   created_at, updated_at
               FROM providers
              WHERE id = %(id)s
                AND account_id = %(account_id)s
@@ -106,7 +107,9 @@ def update(conn, account_id, credential_id, origin, *, label=None, sealed=None):
                  FROM prior
                 WHERE target.id = prior.id
                   AND (%(rotated)s OR target.label IS DISTINCT FROM %(label)s::text)
-            RETURNING target.id, target.account_id, target.updated_at,
+            RETURNING target.id, target.account_id, target.provider, target.label,
+                      target.credential_keys, target.sealing_key_id, target.verified_at,
+                      target.created_at, target.updated_at,
                       (CASE WHEN prior.label IS DISTINCT FROM target.label
                             THEN jsonb_build_object('label', jsonb_build_object(
                                      'from', prior.label, 'to', target.label))
@@ -129,13 +132,23 @@ def update(conn, account_id, credential_id, origin, *, label=None, sealed=None):
                         %(actor_key_id)s, %(actor_kind)s, %(request_id)s, data
                    FROM changed
         )
-        SELECT EXISTS (SELECT 1 FROM prior) AS found
+        SELECT id::text AS id, provider, label, credential_keys, sealing_key_id,
+               rfc3339(verified_at) AS verified_at,
+               rfc3339(created_at) AS created_at, rfc3339(updated_at) AS updated_at
+          FROM (SELECT id, provider, label, credential_keys, sealing_key_id, verified_at,
+                       created_at, updated_at
+                  FROM changed
+                 UNION ALL
+                SELECT id, provider, label, credential_keys, sealing_key_id, verified_at,
+                       created_at, updated_at
+                  FROM prior
+                 WHERE NOT EXISTS (SELECT 1 FROM changed)) AS now
         """,
         {"id": credential_id, "account_id": account_id, "label": label,
          "rotated": sealed is not None, "sealed": ciphertext,
          "credential_keys": credential_keys, "sealing_key_id": sealing_key_id,
          "verified_at": verified_at, **origin},
-    ).fetchone()["found"]
+    ).fetchone()
 
 
 def delete(conn, account_id, credential_id, origin):

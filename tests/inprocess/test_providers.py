@@ -217,6 +217,7 @@ def test_patch_may_repeat_the_same_provider(client, alice):
     ({"provider": "twilio"}, "invalid body: nothing to update"),
     ({"provider": "plivo", "label": "x"},
      "invalid body: provider: cannot change (twilio credential)"),
+    ({"provider": "vobiz"}, "invalid body: provider: cannot change (twilio credential)"),
     ({"credentials": {"auth_id": "a", "auth_token": "b"}},
      "invalid body: credentials.account_sid: required"),
     ({"label": ""}, "invalid body: label: must be 1 to 100 characters"),
@@ -251,3 +252,10 @@ def test_delete_of_a_credential_in_use_answers_409_with_the_count(client, alice)
     answer = client.delete(f"{PROVIDERS}/{created['id']}", headers=alice)
     assert error(answer) == (409, "credential in use by 2 phone numbers")
     assert client.get(f"{PROVIDERS}/{created['id']}", headers=alice).status_code == 200
+
+
+def test_a_credential_in_use_by_one_number_says_so_in_the_singular(client, alice):
+    created = add_provider(client, alice)
+    add_number(client, alice, created["id"], "+12025550123")
+    answer = client.delete(f"{PROVIDERS}/{created['id']}", headers=alice)
+    assert error(answer) == (409, "credential in use by 1 phone number")
