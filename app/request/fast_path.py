@@ -35,6 +35,7 @@ FLASK_HOOKS = {
     "_finish": "X-Request-ID and the access line: logs.access_line",
     "read_body_first": "nothing to do: a GET has no body",
     "authenticate": "auth.known, and the key's check in the statement (auth.run_checked)",
+    "refuse_unknown_parameters": "a list's own parameters only (Page.load); an object's none",
     "confirm": "nothing to do: rows were found, so the key is confirmed",
     "_release": "the connection is given back here",
 }
@@ -78,7 +79,8 @@ class FastPath:
                 page.json, conn, digest, account_id, query)
         collection, _, item = path.rpartition("/")
         one = self.items.get(collection)
-        if one is not None and len(item) == 36 and UUID.fullmatch(item):
+        if (one is not None and len(item) == 36 and UUID.fullmatch(item)
+                and not environ.get("QUERY_STRING")):
             return lambda conn, account_id, digest: auth.run_checked(
                 one.json, conn, digest, account_id, item.lower())
         return None
@@ -99,9 +101,9 @@ class FastPath:
             finally:
                 database.putconn(conn)
         except psycopg.Error as exc:
-            answer = answers.database_error(exc, request_id)
+            answer = answers.database_error(exc, request_id, environ.get("HTTP_ACCEPT"))
         except Exception as exc:  # answered as Flask's handler answers it
-            answer = answers.unexpected(exc, request_id)
+            answer = answers.unexpected(exc, request_id, environ.get("HTTP_ACCEPT"))
         else:
             if body is None:
                 return None

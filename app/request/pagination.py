@@ -32,7 +32,11 @@ def decode(kind, cursor):
     except (binascii.Error, ValueError):
         text = ""
     match = POSITION.fullmatch(text)
-    if not match or match["kind"] != kind or not _real_time(match["created_at"]):
+    # Only exactly as issued: the decoder drops what is not in its alphabet, so a cursor
+    # with junk in it would otherwise still be read.
+    issued = base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    if (not match or match["kind"] != kind or not _real_time(match["created_at"])
+            or issued != cursor):
         raise invalid_query("cursor", "not a cursor of this list")
     return match["created_at"], match["id"]
 

@@ -8,10 +8,10 @@ import json
 import time
 
 from flask import current_app, g, request
-from marshmallow import ValidationError
-from werkzeug.exceptions import RequestEntityTooLarge
+from marshmallow import Schema, ValidationError
+from werkzeug.exceptions import ClientDisconnected
 
-from ..errors import BadRequest, invalid_body, invalid_query
+from ..errors import BodyTooLarge, InvalidBody, invalid_body, invalid_query
 
 # Fields the server sets: ignored in bodies, as the seed says, rather than refused.
 SERVER_SET = ("id", "account_id", "created_at", "updated_at")
@@ -35,13 +35,13 @@ def _object(pairs):
 
 
 def _refuse_constant(name):
-    raise BadRequest(f"invalid body: {name} is not JSON")
+    raise InvalidBody(f"{name} is not JSON")
 
 
 def _refuse_huge_int(digits):
     # No field takes a number this long; Python's own refusal would talk about itself.
     if len(digits) > 100:
-        raise BadRequest("invalid body: a number has more than 100 digits")
+        raise InvalidBody("a number has more than 100 digits")
     return int(digits)
 
 
@@ -70,17 +70,31 @@ def _join(path, name):
     return f"{path}.{name}" if path else name
 
 
+def too_large():
+    return BodyTooLarge(f"request body too large (limit {current_app.config['MAX_CONTENT_LENGTH']}"
+                        " bytes)")
+
+
 def raw_body():
-    """The request's bytes, at most MAX_CONTENT_LENGTH of them; 413 beyond."""
+    """The request's bytes, at most MAX_CONTENT_LENGTH of them; 413 beyond, 400 when the
+    body's framing is broken (the connection is closed after the answer)."""
     if "raw_body" not in g:
         limit = current_app.config["MAX_CONTENT_LENGTH"]
         if request.content_length is None and request.environ.get("wsgi.input_terminated"):
             # A chunked body: Werkzeug would cut it at the limit without a word.
-            data = request.environ["wsgi.input"].read(limit + 1)
+            try:
+                data = request.environ["wsgi.input"].read(limit + 1)
+            except Exception:  # the server's own parse error: a bad size, cut short, ...
+                raise InvalidBody("malformed chunked encoding",
+                                  headers={"Connection": "close"}) from None
             if len(data) > limit:
-                raise RequestEntityTooLarge()
+                raise too_large()
         else:
-            data = request.get_data()  # 413 at once when Content-Length is over the limit
+            try:
+                data = request.get_data()  # 413 at once when Content-Length is over the limit
+            except ClientDisconnected:
+                raise InvalidBody("shorter than its Content-Length",
+                                  headers={"Connection": "close"}) from None
         g.raw_body = data
     return g.raw_body
 
@@ -98,12 +112,12 @@ def read_body_first():
 def json_object():
     """The request's body: a JSON object sent as application/json, or 400 (413)."""
     if (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]:
-        raise RequestEntityTooLarge()  # whatever its type: too large is the first problem
+        raise too_large()  # whatever its type: too large is the first problem
     if request.mimetype != "application/json":
-        raise BadRequest("invalid body: Content-Type must be application/json")
+        raise InvalidBody("Content-Type must be application/json")
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
-        raise BadRequest("invalid body: charset must be utf-8")
+        raise InvalidBody("charset must be utf-8")
     try:
         body = json.loads(
             raw_body().decode("utf-8"),
@@ -112,16 +126,15 @@ def json_object():
             parse_int=_refuse_huge_int,
         )
     except UnicodeDecodeError:
-        raise BadRequest("invalid body: not valid UTF-8") from None
+        raise InvalidBody("not valid UTF-8") from None
     except RecursionError:
-        raise BadRequest("invalid body: nested too deeply") from None
+        raise InvalidBody("nested too deeply") from None
     except json.JSONDecodeError as exc:
         problem = exc.msg.lower().removesuffix(" at")
-        raise BadRequest(
-            f"invalid body: malformed JSON: {problem} at line {exc.lineno} column {exc.colno}"
-        ) from None
+        raise InvalidBody(
+            f"malformed JSON: {problem} at line {exc.lineno} column {exc.colno}") from None
     if not isinstance(body, dict):
-        raise BadRequest("invalid body: must be a JSON object")
+        raise InvalidBody("must be a JSON object")
     _check(body, "")
     return body
 
@@ -146,7 +159,7 @@ def check(rule, *args):
     except ValidationError as exc:
         path, problem = first_problem(exc.messages)
         if not path:
-            raise BadRequest(f"invalid body: {problem}") from None
+            raise InvalidBody(problem) from None
         raise invalid_body(path, problem) from None
 
 
@@ -158,6 +171,25 @@ def load_body(schema):
     if "_schema" in body:  # marshmallow's own key for errors of no field: name it here
         raise invalid_body("_schema", "unknown field")
     return check(schema.load, body)
+
+
+class NoParameters(Schema):
+    """What an endpoint with no query parameters takes: none."""
+
+    error_messages = {"unknown": "unknown parameter"}
+
+
+NO_PARAMETERS = NoParameters()
+
+
+def refuse_unknown_parameters():
+    """Before every telephony request whose view takes no query string: 400 naming the
+    first parameter it was given anyway (a key pasted into the URL, a typo), rather than
+    an answer that ignores it. Views with parameters check theirs in load_query."""
+    view = current_app.view_functions.get(request.endpoint)
+    declared = getattr(view, "operation", None)
+    if request.args and (declared is None or declared.query is None):
+        load_query(NO_PARAMETERS)
 
 
 def load_query(schema):

@@ -86,6 +86,20 @@ def test_bad_limit_or_cursor_answers_400(client, alice, query, message):
     assert error(client.get(f"{NUMBERS}?{query}", headers=alice)) == (400, message)
 
 
+@pytest.mark.parametrize("spoil", [
+    lambda c: c[:4] + "!!!!" + c[4:],   # junk the decoder would drop
+    lambda c: c + "=" * (-len(c) % 4 or 4),  # padding the service never issues
+    lambda c: c[:10] + "\n" + c[10:],
+    lambda c: c + "A",
+])
+def test_a_cursor_is_read_only_exactly_as_issued(client, alice, seven_numbers, spoil):
+    cursor = client.get(f"{NUMBERS}?limit=2", headers=alice).json["next_cursor"]
+    assert client.get(f"{NUMBERS}?limit=2&cursor={cursor}", headers=alice).status_code == 200
+    answer = client.get(NUMBERS, headers=alice, query_string={"limit": 2,
+                                                             "cursor": spoil(cursor)})
+    assert error(answer) == (400, "invalid query: cursor: not a cursor of this list")
+
+
 def test_a_providers_list_refuses_a_numbers_cursor(client, alice, seven_numbers):
     cursor = client.get(f"{NUMBERS}?limit=1", headers=alice).json["next_cursor"]
     assert error(client.get(f"{PROVIDERS}?cursor={cursor}", headers=alice)) == (
