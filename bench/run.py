@@ -11,7 +11,6 @@ default 1000,1000000), BENCH_SECONDS (per measurement, default 4), BENCH_ROUNDS
 (default 3) and BENCH_ONLY (workloads, by name) tune the run.
 """
 
-import collections
 import datetime
 import itertools
 import json
@@ -30,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import psycopg  # noqa: E402
 from psycopg import ClientCursor  # noqa: E402
 
 from app import sealing  # noqa: E402
@@ -115,42 +115,33 @@ def pgbench(url, query):
     return tps, latency
 
 
-class Recorder:
-    """Stands in for a connection, to learn the statement a query function runs."""
+def statement(conn, function, *args, **kwargs):
+    """(query, params) of the statement that `function(conn, *args, **kwargs)` of
+    app/queries runs (it is run, on `conn`: only reads are asked for)."""
+    sent = []
+    real = psycopg.Cursor.execute
 
-    def __init__(self):
-        self.statement = None
+    def execute(cursor, query, params=None, **options):
+        sent.append((query, params))
+        return real(cursor, query, params, **options)
 
-    def execute(self, query, params=None):
-        self.statement = (query, params)
-        return self
-
-    def cursor(self, **_options):
-        return self
-
-    def fetchone(self):
-        return collections.defaultdict(lambda: None)  # a row of nothing found
-
-    def fetchall(self):
-        return []
+    psycopg.Cursor.execute = execute
+    try:
+        function(conn, *args, **kwargs)
+    finally:
+        psycopg.Cursor.execute = real
+    return sent[-1]
 
 
-def statement(function, *args, **kwargs):
-    """(query, params) that `function(conn, *args, **kwargs)` of app/queries runs."""
-    recorder = Recorder()
-    function(recorder, *args, **kwargs)
-    return recorder.statement
-
-
-def page_query(digest=None, **filters):
+def page_query(conn, digest=None, **filters):
     """(query, params) the service runs for a first page of 50 (51 rows)."""
-    return statement(numbers_sql.page, ACCOUNT, filters=filters, after=None, limit=51,
+    return statement(conn, numbers_sql.page, ACCOUNT, filters=filters, after=None, limit=51,
                      key_hash=digest)
 
 
 def list_query(conn, **filters):
     """The list's SQL with its values inlined, for pgbench."""
-    return ClientCursor(conn).mogrify(*page_query(**filters))
+    return ClientCursor(conn).mogrify(*page_query(conn, **filters))
 
 
 def explain(conn, query, params):
@@ -249,9 +240,9 @@ def measure(size, cluster, env, servers, log):
                                   (ACCOUNT,)).fetchone()["n"]
         digest = key_hash(key)
         plans = {  # as a known key reads: the key's check rides in the statement
-            "list": explain(conn, *page_query(digest)),
-            "list with agent_id": explain(conn, *page_query(digest, agent_id="agent_007")),
-            "get one": explain(conn, *statement(numbers_sql.get, ACCOUNT, ids[0],
+            "list": explain(conn, *page_query(conn, digest)),
+            "list with agent_id": explain(conn, *page_query(conn, digest, agent_id="agent_007")),
+            "get one": explain(conn, *statement(conn, numbers_sql.get, ACCOUNT, ids[0],
                                                 key_hash=digest)),
             "a page of events": explain(conn, events_sql.page_sql((), False, False),
                                         {"account_id": ACCOUNT, "limit": 51}),
