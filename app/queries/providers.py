@@ -215,9 +215,10 @@ def sealed(conn, credential_id):
 
 def sealed_to(conn, sealing_key_id, *, after, limit):
     """Up to `limit` credentials of any account sealed to that key, with ids after
-    `after`, in id order: a rotation's next batch (`sealing rotate`). Each row is read
-    once whatever becomes of it, so rows left on the key (they did not open) are not read
-    again, and a batch costs the same at the end of the table as at its start."""
+    `after`, in id order: a rotation's next batch (`sealing rotate`). Each batch starts
+    where the last one ended, so a run reads each row once whatever becomes of it: a row
+    left on the key (it did not open) is not read again, and no batch wades through the
+    rows done before it."""
     return conn.execute(
         """
           SELECT id::text AS id, sealed_credentials
