@@ -81,9 +81,14 @@ class Sealer:
 
     def seal(self, credentials):
         """(ciphertext, key id) of the credentials; SealingUnavailable otherwise."""
+        return self.seal_plaintext(serialise(credentials))
+
+    def seal_plaintext(self, plaintext):
+        """(ciphertext, key id) of bytes already serialised: the same bytes a rotation
+        opened from the old key (`sealing rotate`), sealed again unchanged."""
         self.require()
         try:
-            return self._box.encrypt(serialise(credentials)), self.key_id
+            return self._box.encrypt(plaintext), self.key_id
         except CryptoError as exc:
             log.error("sealing failed: %s", exc)
             raise SealingUnavailable("sealing failed") from None
@@ -108,3 +113,20 @@ def key_id_of_private(private_key_b64):
     """The fingerprint of the public half of a private key."""
     private = PrivateKey(decode_key(private_key_b64, "SEALING_PRIVATE_KEY"))
     return fingerprint(bytes(private.public_key))
+
+
+class Opener:
+    """Opens what was sealed to one key pair, given its private half: the operator's
+    `sealing rotate`, never the API. ValueError when the key is not one."""
+
+    def __init__(self, private_key_b64):
+        private = PrivateKey(decode_key(private_key_b64, "SEALING_PRIVATE_KEY"))
+        self.key_id = fingerprint(bytes(private.public_key))
+        self._box = SealedBox(private)
+
+    def open(self, ciphertext):
+        """The plaintext bytes; None when the ciphertext does not open with this key."""
+        try:
+            return self._box.decrypt(bytes(ciphertext))
+        except CryptoError:
+            return None

@@ -27,8 +27,12 @@ def readable(data):
 
 
 def event_object(row):
-    """An event as the API shows it; a platform key's actor names the account too."""
-    actor = {"key_id": row["key_id"], "kind": row["kind"]}
+    """An event as the API shows it; a platform key's actor names the account too, an
+    operator's names the command instead of a key."""
+    if row["kind"] == "operator":
+        actor = {"kind": "operator", "command": row["command"]}
+    else:
+        actor = {"key_id": row["key_id"], "kind": row["kind"]}
     if row["kind"] == "platform":
         actor["account_id"] = row["account_id"]
     return {

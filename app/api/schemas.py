@@ -400,10 +400,16 @@ class NumberList(Schema):
 
 
 class Actor(Schema):
-    key_id = fields.UUID(metadata={"description": "the API key's id, as `api-keys list` shows it"})
-    kind = fields.String(validate=validate.OneOf(("account", "platform")))
+    key_id = fields.UUID(metadata={
+        "description": "the API key's id, as `api-keys list` shows it; an operator's "
+                       "command has none"})
+    # The one field of every actor, an API key's or an operator's command's.
+    kind = fields.String(required=True,
+                         validate=validate.OneOf(("account", "platform", "operator")))
     account_id = fields.String(metadata={
         "description": "with a platform key: the account it acted for"})
+    command = fields.String(metadata={
+        "description": "an operator's change: the command that made it, `sealing rotate`"})
 
 
 class Event(Schema):
@@ -411,7 +417,8 @@ class Event(Schema):
     type = fields.String(validate=validate.OneOf(EVENT_TYPES))
     object_id = fields.UUID(metadata={"description": "the credential or number changed"})
     actor = fields.Nested(Actor)
-    request_id = fields.String(metadata={"description": "the X-Request-ID of the change"})
+    request_id = fields.String(metadata={
+        "description": "the X-Request-ID of the change; an operator's command: its run's id"})
     occurred_at = fields.DateTime()
     data = fields.Dict(metadata={
         "description": "what changed: on updates, {\"from\": ..., \"to\": ...} per field"})

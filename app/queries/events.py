@@ -8,7 +8,8 @@ from psycopg import sql
 # What the API shows of an event; the actor is put together in Python.
 COLUMNS = """
     id::text AS id, type, object_id::text AS object_id, actor_key_id::text AS key_id,
-    actor_kind AS kind, account_id, request_id, rfc3339(occurred_at) AS occurred_at, data
+    actor_kind AS kind, actor_command AS command, account_id, request_id,
+    rfc3339(occurred_at) AS occurred_at, data
 """
 FILTERS = ("object_id", "type")
 

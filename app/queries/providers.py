@@ -224,3 +224,79 @@ def sealed(conn, credential_id):
         """,
         {"id": credential_id},
     ).fetchone()
+
+
+def sealed_to(conn, sealing_key_id, *, after, limit):
+    """Up to `limit` credentials of any account sealed to that key, with ids after
+    `after`, in id order: a rotation's next batch (`sealing rotate`). Each batch starts
+    where the last one ended, so a run reads each row once whatever becomes of it: a row
+    left on the key (it did not open) is not read again, and no batch wades through the
+    rows done before it."""
+    return conn.execute(
+        """
+          SELECT id::text AS id, sealed_credentials
+            FROM providers
+           WHERE sealing_key_id = %(sealing_key_id)s
+             AND id > %(after)s
+        ORDER BY id
+           LIMIT %(limit)s
+        """,
+        {"sealing_key_id": sealing_key_id, "after": after, "limit": limit},
+    ).fetchall()
+
+
+def reseal(conn, credential_id, *, was, sealed, origin):
+    """Replace a credential's sealed value `was` with `sealed`, each (ciphertext, key
+    id), with a provider.updated event; False, changing and recording nothing, when the
+    row holds `was` no more (a PATCH sealed it anew meanwhile, or another rotation did:
+    it wins).
+
+    The same plaintext, sealed to another key: `credential_keys` and `verified_at` stay,
+    and the event records them from and to as a PATCH of new credentials does.
+    """
+    was_ciphertext, was_key_id = was
+    ciphertext, sealing_key_id = sealed
+    return conn.execute(
+        """
+        WITH changed AS (
+               UPDATE providers
+                  SET sealed_credentials = %(sealed)s,
+                      sealing_key_id = %(sealing_key_id)s,
+                      updated_at = GREATEST(clock_timestamp(),
+                                            updated_at + interval '1 microsecond')
+                WHERE id = %(id)s
+                  AND sealing_key_id = %(was_key_id)s
+                  AND sealed_credentials = %(was)s
+            RETURNING id, account_id, updated_at, credential_keys, verified_at
+        ), logged AS (
+            INSERT INTO events (account_id, type, object_id, occurred_at, actor_key_id,
+                                actor_kind, actor_command, request_id, data)
+                 SELECT account_id, 'provider.updated', id, updated_at, %(actor_key_id)s,
+                        %(actor_kind)s, %(actor_command)s, %(request_id)s,
+                        jsonb_build_object(
+                            'credentials', 'rotated',
+                            'credential_keys', jsonb_build_object(
+                                'from', credential_keys, 'to', credential_keys),
+                            'sealing_key_id', jsonb_build_object(
+                                'from', %(was_key_id)s::text, 'to', %(sealing_key_id)s::text),
+                            'verified_at', jsonb_build_object(
+                                'from', rfc3339(verified_at), 'to', rfc3339(verified_at)))
+                   FROM changed
+        )
+        SELECT EXISTS (SELECT 1 FROM changed) AS resealed
+        """,
+        {"id": credential_id, "was": was_ciphertext, "was_key_id": was_key_id,
+         "sealed": ciphertext, "sealing_key_id": sealing_key_id, **origin},
+    ).fetchone()["resealed"]
+
+
+def count_by_key(conn):
+    """How many credentials of all accounts are sealed to each key: {key id: count}."""
+    rows = conn.execute(
+        """
+          SELECT sealing_key_id, count(*) AS n
+            FROM providers
+        GROUP BY sealing_key_id
+        """
+    ).fetchall()
+    return {row["sealing_key_id"]: row["n"] for row in rows}

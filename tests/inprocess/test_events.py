@@ -4,6 +4,7 @@ per account, newest first."""
 import json
 from datetime import datetime, timedelta, timezone
 
+import psycopg
 import pytest
 
 from app.queries import events as events_sql
@@ -381,6 +382,40 @@ def test_since_takes_any_offset_rfc_3339_allows(client, alice, offset):
 
 def test_the_list_needs_a_key(client):
     assert error(client.get(EVENTS)) == (401, "missing or invalid API key")
+
+
+# --- an operator's change: a command, no key -----------------------------------------------
+
+def test_events_hold_a_key_or_an_operators_command_never_both(sql):
+    insert = """
+        INSERT INTO events (account_id, type, object_id, occurred_at, actor_key_id,
+                            actor_kind, actor_command, request_id, data)
+             VALUES ('alice', 'provider.updated', gen_random_uuid(), now(), %s, %s, %s,
+                     'r', '{}')
+    """
+    key = "00000000-0000-4000-8000-000000000000"
+    sql.execute(insert, (key, "account", None))
+    sql.execute(insert, (None, "operator", "sealing rotate"))
+    for wrong in ((None, "account", None), (key, "operator", "sealing rotate"),
+                  (None, "operator", None), (key, "platform", "sealing rotate"),
+                  (None, "someone", "x")):
+        with pytest.raises(psycopg.errors.CheckViolation):
+            sql.execute(insert, wrong)
+    assert sql.execute("SELECT convalidated FROM pg_constraint WHERE conname = 'events_actor'"
+                       ).fetchone() == {"convalidated": True}
+
+
+def test_an_operators_change_names_the_command_and_no_key(client, alice, sql):
+    made = add_provider(client, alice)
+    sql.execute("""
+        INSERT INTO events (account_id, type, object_id, occurred_at, actor_kind,
+                            actor_command, request_id, data)
+             VALUES ('alice', 'provider.updated', %s, now(), 'operator', 'sealing rotate',
+                     'sealing-rotate-0123456789abcdef', '{"credentials": "rotated"}')
+    """, (made["id"],))
+    rotated = listed(client, alice)["events"][0]
+    assert rotated["actor"] == {"kind": "operator", "command": "sealing rotate"}
+    assert rotated["request_id"] == "sealing-rotate-0123456789abcdef"
 
 
 # --- retention -----------------------------------------------------------------------------

@@ -18,11 +18,15 @@ def devtool(name, *args, database_url, env=None, check=True):
     return run(["-m", f"devtools.{name}", *args], database_url, env, check)
 
 
-def run(args, database_url, env, check):
+def environment(database_url, env):
+    """The tests' environment, with the database and keys the test gives, and no other."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("SEALING_", "DATABASE_"))}
-    environ.update({"DATABASE_URL": database_url, **(env or {})})
-    done = subprocess.run([sys.executable, *args], cwd=ROOT, env=environ, capture_output=True,
-                          text=True, timeout=60)
+    return {**environ, "DATABASE_URL": database_url, **(env or {})}
+
+
+def run(args, database_url, env, check):
+    done = subprocess.run([sys.executable, *args], cwd=ROOT, env=environment(database_url, env),
+                          capture_output=True, text=True, timeout=60)
     if check:
         assert done.returncode == 0, done.stderr
     return done
@@ -36,10 +40,10 @@ def start_devtool(name, *args):
     )
 
 
-def start_flask(*args, database_url):
+def start_flask(*args, database_url, env=None):
     """`flask --app wsgi ARGS`, running, its output piped."""
-    environ = {**os.environ, "DATABASE_URL": database_url}
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", *args],
-        cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, env=environment(database_url, env), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
     )

@@ -2,10 +2,14 @@
 
 import json
 import re
+import signal
+import time
+import uuid
 
 from app import sealing
+from tests.support import wait_until
 from tests.support.api import PROVIDERS, TWILIO, add_provider, bearer
-from tests.support.cli import devtool, flask
+from tests.support.cli import devtool, flask, start_flask
 
 
 def test_api_keys_create_prints_the_key_alone_and_it_works(database_url, client):
@@ -83,6 +87,120 @@ def test_sealing_open_refuses_without_the_right_private_key(database_url, client
                   env={"SEALING_PRIVATE_KEY": sealing.keygen()[1]})
     assert other.returncode != 0 and "sealed to key" in other.stderr
     assert TWILIO["auth_token"] not in other.stdout + other.stderr
+
+
+# --- sealing rotate on thousands of credentials, interrupted and run again ------------------
+
+ROTATED = 4000  # credentials sealed to the old key
+
+
+def seed_sealed(sql, count, public_key, first=0):
+    """`count` credentials, each with secrets of its own, sealed to the key and loaded
+    with COPY; return each one's plaintext bytes, by id."""
+    sealer = sealing.Sealer(public_key)
+    plaintexts = {}
+    with sql.cursor().copy("COPY providers (id, account_id, provider, label, credential_keys,"
+                           " sealed_credentials, sealing_key_id) FROM STDIN") as copy:
+        for i in range(first, first + count):
+            credentials = {"account_sid": f"AC{i:032x}", "auth_token": f"rotation-secret-{i:06d}"}
+            credential_id = str(uuid.uuid4())
+            copy.write_row((credential_id, f"acct_{i % 50}", "twilio", f"Twilio {i}",
+                            list(credentials), *sealer.seal(credentials)))
+            plaintexts[credential_id] = sealing.serialise(credentials)
+    return plaintexts
+
+
+def sealed_rows(sql):
+    """Each credential's (key id, ciphertext), by id."""
+    return {row["id"]: (row["sealing_key_id"], bytes(row["sealed_credentials"]))
+            for row in sql.execute(
+                "SELECT id::text AS id, sealing_key_id, sealed_credentials FROM providers")}
+
+
+def rotation_events(sql):
+    """How many rotation events each credential has, by id."""
+    return {row["id"]: row["n"] for row in sql.execute("""
+        SELECT object_id::text AS id, count(*) AS n
+          FROM events
+         WHERE actor_kind = 'operator' AND actor_command = 'sealing rotate'
+      GROUP BY object_id
+    """)}
+
+
+def test_sealing_rotate_interrupted_and_run_again_rotates_each_credential_once(
+        database_url, sql):
+    (old_public, old_private), (new_public, new_private) = sealing.keygen(), sealing.keygen()
+    old, new = sealing.Sealer(old_public).key_id, sealing.Sealer(new_public).key_id
+    plaintexts = seed_sealed(sql, ROTATED, old_public)
+    current = seed_sealed(sql, 100, new_public, first=ROTATED)
+    seed_sealed(sql, 10, sealing.keygen()[0], first=ROTATED + 100)  # sealed to neither key
+    env = {"SEALING_PRIVATE_KEY": old_private, "SEALING_PUBLIC_KEY": new_public}
+    seeded = sealed_rows(sql)
+    outputs = []
+
+    dry = flask("sealing", "rotate", "--dry-run", database_url=database_url, env=env)
+    outputs.append(dry.stdout + dry.stderr)
+    assert dry.stderr == (f"dry run: {ROTATED} to rotate from key {old} to key {new}, 100 "
+                          "already current, 10 sealed to neither key; nothing changed\n")
+    assert sealed_rows(sql) == seeded and rotation_events(sql) == {}
+
+    started = time.monotonic()
+    first = start_flask("sealing", "rotate", "--batch", "100", database_url=database_url,
+                        env=env)
+    on_new = lambda: sql.execute(  # noqa: E731
+        "SELECT count(*) AS n FROM providers WHERE sealing_key_id = %s", (new,)).fetchone()["n"]
+    wait_until(lambda: on_new() >= 100 + ROTATED // 2 or first.poll() is not None, timeout=60)
+    first.send_signal(signal.SIGKILL)
+    outputs.extend(first.communicate(timeout=10))
+    killed_after = time.monotonic() - started
+    assert first.returncode == -signal.SIGKILL, outputs[-1]
+    halfway = sealed_rows(sql)
+    done_first = {id_ for id_, (key, _) in halfway.items() if key == new} - set(current)
+    assert ROTATED // 2 <= len(done_first) < ROTATED
+    # Each row either rotated with its one event, or untouched with none: nothing between.
+    assert rotation_events(sql) == dict.fromkeys(done_first, 1)
+    assert all(halfway[id_] == seeded[id_] for id_ in plaintexts if id_ not in done_first)
+
+    started = time.monotonic()
+    again = flask("sealing", "rotate", "--batch", "100", database_url=database_url, env=env)
+    second_took = time.monotonic() - started
+    outputs.append(again.stdout + again.stderr)
+    assert again.stderr.startswith(
+        f"rotated {ROTATED - len(done_first)} from key {old} to key {new}, "
+        f"{100 + len(done_first)} already current, 10 sealed to neither key (run ")
+    after = sealed_rows(sql)
+    assert rotation_events(sql) == dict.fromkeys(plaintexts, 1)
+    assert all(after[id_] == halfway[id_] for id_ in done_first)  # not changed twice
+    assert all(after[id_] == seeded[id_] for id_ in after if id_ not in plaintexts)
+    opened = {id_: sealing.Opener(new_private).open(after[id_][1]) for id_ in plaintexts}
+    assert opened == plaintexts
+
+    check = flask("sealing", "rotate", "--dry-run", database_url=database_url, env=env)
+    outputs.append(check.stdout + check.stderr)
+    assert check.stderr.startswith(f"dry run: 0 to rotate from key {old} to key {new}, "
+                                   f"{ROTATED + 100} already current, 10 sealed to neither key")
+    assert not any("rotation-secret-" in output for output in outputs)
+    print(f"sealing rotate: {len(done_first)} of {ROTATED} rotated before SIGKILL at "
+          f"{killed_after:.1f} s; the other {ROTATED - len(done_first)} in {second_took:.1f} s")
+
+
+def test_sealing_rotate_fails_in_one_line(database_url):
+    """No traceback from the real command line: a missing key, the same pair, no database."""
+    public, private = sealing.keygen()
+    for env, expected in (
+        ({"SEALING_PUBLIC_KEY": public}, "Error: SEALING_PRIVATE_KEY is not set"),
+        ({"SEALING_PRIVATE_KEY": private}, "Error: SEALING_PUBLIC_KEY is not set"),
+        ({"SEALING_PRIVATE_KEY": private, "SEALING_PUBLIC_KEY": public},
+         "Error: SEALING_PRIVATE_KEY and SEALING_PUBLIC_KEY are the same key pair"),
+    ):
+        done = flask("sealing", "rotate", database_url=database_url, env=env, check=False)
+        assert done.returncode == 1 and done.stdout == ""
+        assert done.stderr.startswith(expected) and done.stderr.count("\n") == 1, done.stderr
+    down = flask("sealing", "rotate", database_url="postgresql://127.0.0.1:1/nowhere",
+                 env={"SEALING_PRIVATE_KEY": private, "SEALING_PUBLIC_KEY": sealing.keygen()[0]},
+                 check=False)
+    assert down.returncode == 1 and down.stderr.startswith("Error: database error: ")
+    assert "Traceback" not in down.stderr and down.stderr.count("\n") == 1, down.stderr
 
 
 def test_the_seeder_loads_accounts_credentials_and_numbers(database_url, sql, client, make_key):

@@ -363,13 +363,15 @@ export interface components {
         Actor: {
             /**
              * Format: uuid
-             * @description the API key's id, as `api-keys list` shows it
+             * @description the API key's id, as `api-keys list` shows it; an operator's command has none
              */
             key_id?: string;
             /** @enum {string} */
-            kind?: "account" | "platform";
+            kind: "account" | "platform" | "operator";
             /** @description with a platform key: the account it acted for */
             account_id?: string;
+            /** @description an operator's change: the command that made it, `sealing rotate` */
+            command?: string;
         };
         Event: {
             /** Format: uuid */
@@ -382,7 +384,7 @@ export interface components {
              */
             object_id?: string;
             actor?: components["schemas"]["Actor"];
-            /** @description the X-Request-ID of the change */
+            /** @description the X-Request-ID of the change; an operator's command: its run's id */
             request_id?: string;
             /** Format: date-time */
             occurred_at?: string;

@@ -15,7 +15,7 @@ __all__ = ["Provider", "PhoneNumber", "Event", "Actor"]
 ProviderName = Literal["plivo", "twilio", "vobiz"]
 EventType = Literal["provider.created", "provider.updated", "provider.deleted",
                     "number.created", "number.updated", "number.deleted"]
-ActorKind = Literal["account", "platform"]
+ActorKind = Literal["account", "platform", "operator"]
 
 
 def parse_datetime(value: str) -> datetime:
@@ -90,16 +90,20 @@ class PhoneNumber:
 
 @dataclass(frozen=True)
 class Actor:
-    """The API key that made a change: its id (as `api-keys list` shows it, never the
-    key) and kind; a platform key's also names the account it acted for."""
+    """Who made a change. An API key: its id (as `api-keys list` shows it, never the key)
+    and kind, `account` or `platform` (a platform key's also names the account it acted
+    for). Or an operator's command, with no key: kind `operator` and the `command`
+    (`sealing rotate`)."""
 
-    key_id: str
     kind: ActorKind
+    key_id: str | None = None
     account_id: str | None = None
+    command: str | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Actor:
-        return cls(key_id=data["key_id"], kind=data["kind"], account_id=data.get("account_id"))
+        return cls(kind=data["kind"], key_id=data.get("key_id"),
+                   account_id=data.get("account_id"), command=data.get("command"))
 
 
 @dataclass(frozen=True)
