@@ -14,8 +14,8 @@ bp = Blueprint("events", __name__, url_prefix="/events")
 list_query = ListEventsQuery()
 # The order an event's data reads in, as the objects' fields do (jsonb keeps its own).
 FIELD_ORDER = ("credentials", "e164", "provider", "label", "credentials_id", "agent_id",
-               "inbound_enabled", "outbound_enabled", "credential_keys", "sealing_key_id",
-               "verified_at")
+               "inbound_enabled", "outbound_enabled", "fallback_e164", "credential_keys",
+               "sealing_key_id", "verified_at")
 
 
 def readable(data):

@@ -12,6 +12,7 @@ from .ids import uuid_or_404
 from .operations import operation
 from .reads import One, Page
 from .schemas import (
+    FALLBACK_IS_THE_NUMBER,
     CreateNumberRequest,
     ListNumbersQuery,
     NumberList,
@@ -50,8 +51,11 @@ def create():
             agent_id=body.get("agent_id"),
             inbound_enabled=body["inbound_enabled"],
             outbound_enabled=body["outbound_enabled"],
+            fallback_e164=body.get("fallback_e164"),
             origin=auth.origin(),
         )
+    except numbers.FallbackIsTheNumber:
+        raise invalid_body("fallback_e164", FALLBACK_IS_THE_NUMBER) from None
     except numbers.Duplicate:
         raise DuplicateNumber(body["e164"]) from None
     except numbers.NoCredential:
@@ -92,7 +96,10 @@ def get(id):
 def update(id):
     number_id = uuid_or_404(id, NOT_FOUND)
     body = load_body(update_request)
-    number = numbers.update(db.conn(), g.account_id, number_id, body, auth.origin())
+    try:
+        number = numbers.update(db.conn(), g.account_id, number_id, body, auth.origin())
+    except numbers.FallbackIsTheNumber:
+        raise invalid_body("fallback_e164", FALLBACK_IS_THE_NUMBER) from None
     if number is None:
         raise NotFound(NOT_FOUND)
     return changed(number)

@@ -17,6 +17,7 @@ from ..forms import AGENT_ID, CONTROL, CREDENTIAL_NAME
 from ..forms import E164 as E164_FORM
 from ..forms import UUID as UUID_FORM
 
+FALLBACK_IS_THE_NUMBER = "must differ from e164"
 # Credential fields: how many, and how long a value may be.
 MAX_CREDENTIAL_FIELDS = 20
 MAX_CREDENTIAL_VALUE = 1024
@@ -78,6 +79,22 @@ class E164(Str):
         if not is_valid_e164(value):
             raise ValidationError("not a valid E.164 phone number")
         return value
+
+
+class FallbackE164(E164):
+    """Where an inbound call goes when no agent can take it; null or "" mean none."""
+
+    openapi = {"pattern": r"^(\+[1-9][0-9]{1,14})?$", "example": "+12025550199",
+               "description": "E.164, valid by libphonenumber's rules, never the number "
+                              "itself; null or an empty string: none"}
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_none=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value == "":
+            return None
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class AgentId(Str):
@@ -228,12 +245,19 @@ class CreateNumberRequest(Body):
     agent_id = AgentId()
     inbound_enabled = Bool(load_default=True)
     outbound_enabled = Bool(load_default=True)
+    fallback_e164 = FallbackE164()
+
+    @validates_schema(skip_on_field_errors=True)
+    def fallback_is_another_number(self, data, **kwargs):
+        if data.get("fallback_e164") is not None and data["fallback_e164"] == data["e164"]:
+            raise ValidationError({"fallback_e164": [FALLBACK_IS_THE_NUMBER]})
 
 
 class UpdateNumberRequest(Body):
     agent_id = AgentId()
     inbound_enabled = Bool()
     outbound_enabled = Bool()
+    fallback_e164 = FallbackE164()
 
     @validates_schema(skip_on_field_errors=True)
     def something_to_update(self, data, **kwargs):
@@ -385,6 +409,8 @@ class PhoneNumber(Schema):
     agent_id = fields.String(allow_none=True)
     inbound_enabled = fields.Boolean()
     outbound_enabled = fields.Boolean()
+    fallback_e164 = fields.String(allow_none=True, metadata={
+        "description": "where an inbound call goes when no agent can take it; null: none"})
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 

@@ -132,7 +132,8 @@ def test_number_created_updated_deleted(client, alice):
     assert created["type"] == "number.created"
     assert created["data"] == {"e164": E164S[0], "provider": "twilio",
                                "credentials_id": credential["id"], "agent_id": "agent_1",
-                               "inbound_enabled": True, "outbound_enabled": False}
+                               "inbound_enabled": True, "outbound_enabled": False,
+                               "fallback_e164": None}
     assert created["occurred_at"] == number["created_at"]
     assert pinned["data"] == {"agent_id": {"from": "agent_1", "to": "agent_2"}}
     # Only what changed: outbound_enabled was false already.

@@ -5,7 +5,7 @@ import pytest
 from tests.support.api import NUMBERS, PROVIDERS, add_number, add_provider, error
 
 NUMBER_FIELDS = {"id", "e164", "provider", "credentials_id", "agent_id", "inbound_enabled",
-                 "outbound_enabled", "created_at", "updated_at"}
+                 "outbound_enabled", "fallback_e164", "created_at", "updated_at"}
 AGENT = "agent_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z"
 AGENT_FORM = "must be 1 to 64 characters of A-Z a-z 0-9 _ -"
 
