@@ -40,7 +40,8 @@ def create_app(config=None):
     app.register_blueprint(telephony)
     openapi.init_app(app)  # after every route: the document is made from them
     # The hot reads' ordinary answers skip Flask's per-request machinery (fast_path.py).
-    fast = [(path, declaration.fast) for path, method, declaration in operations(app)
+    fast = [(path, declaration.fast, app.view_functions[endpoint])
+            for path, method, declaration, endpoint in operations(app, endpoints=True)
             if method == "get" and declaration.fast is not None]
     app.wsgi_app = FastPath(app, app.wsgi_app, fast)
     app.wsgi_app = TrustedProxyFix(app.wsgi_app, trusted_networks(config.trusted_proxies))

@@ -183,5 +183,10 @@ def invalid_query(param, problem):
     return InvalidParameter(f"invalid query: {param}: {problem}", field=param)
 
 
+def invalid_parameter(name, problem):
+    """A path value that is not what the path takes: `invalid <name>: <problem>`."""
+    return InvalidParameter(f"invalid {name}: {problem}", field=name)
+
+
 def invalid_header(name, problem):
     return InvalidParameter(f"invalid {name} header: {problem}", field=name)

@@ -5,7 +5,7 @@ from flask import Blueprint
 
 from ..request import auth
 from ..request.parsing import read_body_first, refuse_unknown_parameters
-from . import events, numbers, providers
+from . import events, numbers, providers, routes
 
 PREFIX = "/api/v1/telephony"
 
@@ -17,3 +17,4 @@ telephony.after_request(auth.confirm)
 telephony.register_blueprint(providers.bp)
 telephony.register_blueprint(numbers.bp)
 telephony.register_blueprint(events.bp)
+telephony.register_blueprint(routes.bp)

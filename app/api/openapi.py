@@ -8,6 +8,7 @@ written.
 """
 
 import json
+import re
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -70,7 +71,21 @@ TAGS = {
     "providers": "Carrier credentials: sealed before they are stored, never shown again",
     "numbers": "Phone numbers, bound to a credential and pinned to a voice agent",
     "events": "Who changed which credential or number, and when",
+    "routes": "For the platform's router and dial-out: who answers a number (platform keys)",
     "service": "Liveness and readiness; no key needed",
+}
+# What a path's {parameter} is.
+PATH_PARAMETERS = {
+    "id": {"schema": {"type": "string", "format": "uuid"}},
+    "e164": {"schema": {"type": "string", "pattern": r"^\+[1-9][0-9]{1,14}$",
+                        "example": "+12025550123"},
+             "description": "the number as registered, + included (%2B accepted)"},
+}
+ACCOUNT_OPTIONAL = {
+    "name": "X-Account-ID", "in": "header", "required": False,
+    "description": "Not needed: the number names its account. When sent, another "
+                   "account's number answers 404 as an unknown one",
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"},
 }
 SERVICE = (
     ("/healthz", "Liveness: the process serves", {200: "ok"}),
@@ -132,9 +147,8 @@ def build(app):
         paths.setdefault(path, {})[method] = {
             "tags": [tag], **_operation(plugin, declaration, links(declared, path, declaration))}
     for path, methods in paths.items():
-        parameters = [{"name": name, "in": "path", "required": True,
-                       "schema": {"type": "string", "format": "uuid"}}
-                      for name in ("id",) if f"{{{name}}}" in path]
+        parameters = [{"name": name, "in": "path", "required": True, **PATH_PARAMETERS[name]}
+                      for name in re.findall(r"\{(\w+)\}", path)]
         spec.path(path=path, operations=methods, parameters=parameters)
     for path, summary, answers in SERVICE:
         spec.path(path=path, operations={"get": {
@@ -192,7 +206,8 @@ def _operation(plugin, declaration, linked):
                                 "content": ERROR, "headers": {"X-Request-ID": REQUEST_ID}}
     responses["401"]["headers"]["WWW-Authenticate"] = {"schema": {"type": "string",
                                                                   "enum": ["Bearer"]}}
-    parameters = ["X-Account-ID"]  # components, by name
+    # Components, by name; an operation where the account is optional says so itself.
+    parameters = [ACCOUNT_OPTIONAL if declaration.account_optional else "X-Account-ID"]
     if declaration.idempotent:
         parameters.append(IDEMPOTENCY_KEY)
     if declaration.representation is not None:

@@ -24,15 +24,23 @@ class Operation:
     idempotent: bool = False          # honours Idempotency-Key
     fast: object = None               # a read that app/request/fast_path.py may answer
     tag: str | None = None            # its group; by default its path's first segment
+    platform_only: bool = False       # for platform keys only
+    account_optional: bool = False    # X-Account-ID may be left out
 
 
-def operation(operation_id, summary, *, checks_key=False, prepare=None, **declared):
+def operation(operation_id, summary, *, checks_key=False, prepare=None, platform_only=None,
+              account_optional=False, **declared):
     """Declare a view's operation. `idempotent=True` makes it honour Idempotency-Key
     (`prepare`: see idempotency.idempotent); `checks_key=True` says each of its statements
-    only reads or runs through auth.checked, so a known key is not looked up first."""
-    declaration = Operation(operation_id, summary, **declared)
+    only reads or runs through auth.checked, so a known key is not looked up first;
+    `platform_only` is the refusal an account key gets (X-Account-ID then optional with
+    `account_optional`)."""
+    declaration = Operation(operation_id, summary, platform_only=platform_only is not None,
+                            account_optional=account_optional, **declared)
 
     def declare(view):
+        if platform_only is not None:
+            view = auth.for_platform_keys(view, platform_only, account_optional)
         if checks_key:
             view = auth.checks_key_itself(view)
         if declaration.idempotent:
@@ -43,9 +51,9 @@ def operation(operation_id, summary, *, checks_key=False, prepare=None, **declar
     return declare
 
 
-def operations(app):
+def operations(app, endpoints=False):
     """(path as OpenAPI writes it, method, Operation) of every declared route, in the
-    order the routes were registered."""
+    order the routes were registered; and its endpoint, with endpoints=True."""
     found = []
     for rule in app.url_map.iter_rules():
         declaration = getattr(app.view_functions[rule.endpoint], "operation", None)
@@ -55,5 +63,6 @@ def operations(app):
         for name in rule.arguments:
             path = path.replace(f"<{name}>", f"{{{name}}}")
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            found.append((path, method.lower(), declaration))
+            found.append((path, method.lower(), declaration)
+                         + ((rule.endpoint,) if endpoints else ()))
     return found

@@ -1,5 +1,7 @@
 """/providers: an account's carrier credentials, sealed before they are stored."""
 
+import base64
+
 import orjson
 from flask import Blueprint, current_app, g, url_for
 
@@ -17,6 +19,7 @@ from .schemas import (
     ListProvidersQuery,
     ProviderCredential,
     ProviderList,
+    SealedCredential,
     UpdateProviderRequest,
     check_credentials,
 )
@@ -125,6 +128,25 @@ def update(id):
     if credential is None:
         raise NotFound(NOT_FOUND)
     return changed(credential)
+
+
+def sealed_json(conn, account_id, credential_id, key_hash=None):
+    """What the service that dials out opens: the sealed value, in base64."""
+    row = providers.sealed_of(conn, account_id, credential_id, key_hash)
+    return row and orjson.dumps({
+        "id": row["id"], "provider": row["provider"], "sealing_key_id": row["sealing_key_id"],
+        "sealed": base64.b64encode(bytes(row["sealed_credentials"])).decode()})
+
+
+SEALED = One(sealed_json, NOT_FOUND)
+
+
+@bp.get("/<id>/sealed")
+@operation("getSealedProvider", "The sealed credential, for the service that dials out",
+           answer=SealedCredential, errors=(404,), fast=SEALED, checks_key=True,
+           platform_only="sealed credentials need a platform key")
+def sealed(id):
+    return SEALED.answer(id)
 
 
 @bp.delete("/<id>")

@@ -6,11 +6,11 @@ from flask import g
 from marshmallow import ValidationError
 
 from ..errors import ApiError, NotFound
+from ..forms import UUID
 from ..request import auth
 from ..request.answers import json_text_answer
 from ..request.pagination import decode, page
 from ..request.parsing import load_query
-from .ids import uuid_or_404
 
 # A list's own parameters; the others filter it.
 PAGING = ("limit", "cursor")
@@ -60,18 +60,33 @@ class Page:
 
 
 class One:
-    """One object of an account: `fetch(conn, account_id, id, key_hash=)` gives its JSON
-    (text or bytes), or None."""
+    """One object of an account, by its id: `fetch(conn, account_id, id, key_hash=)` gives
+    its JSON (text or bytes), or None; or (JSON, the account it belongs to), for a read
+    whose path names no account (a route)."""
 
     def __init__(self, fetch, not_found):
         self.fetch = fetch
         self.not_found = not_found
 
-    def json(self, conn, account_id, object_id, key_hash=None):
-        return self.fetch(conn, account_id, object_id, key_hash=key_hash)
+    def key(self, value):
+        """The id a path's last segment names, in canonical form; None when no object can
+        have it (Flask's view then answers why)."""
+        return value.lower() if len(value) == 36 and UUID.fullmatch(value) else None
 
-    def answer(self, object_id):
-        body = auth.checked(self.json, g.account_id, uuid_or_404(object_id, self.not_found))
+    def refusal(self, _value):
+        """Why a path's last segment names nothing: the same answer as a missing object."""
+        return NotFound(self.not_found)
+
+    def json(self, conn, account_id, key, key_hash=None):
+        return self.fetch(conn, account_id, key, key_hash=key_hash)
+
+    def answer(self, value):
+        key = self.key(value)
+        if key is None:
+            raise self.refusal(value)
+        body = auth.checked(self.json, g.account_id, key)
         if body is None:
             raise NotFound(self.not_found)
+        if isinstance(body, tuple):
+            body, g.account_id = body  # the account it belongs to, for the log line
         return json_text_answer(body)

@@ -415,6 +415,32 @@ class PhoneNumber(Schema):
     updated_at = fields.DateTime(dump_only=True)
 
 
+class Route(Schema):
+    e164 = fields.String()
+    account_id = fields.String(metadata={"description": "the account the number belongs to"})
+    number_id = fields.UUID()
+    provider = fields.String(validate=validate.OneOf(PROVIDERS))
+    credentials_id = fields.UUID()
+    sealing_key_id = fields.String(metadata={
+        "description": "the key the credential is sealed to (GET .../providers/{id}/sealed)"})
+    agent_id = fields.String(allow_none=True)
+    inbound_enabled = fields.Boolean()
+    outbound_enabled = fields.Boolean()
+    fallback_e164 = fields.String(allow_none=True)
+    inbound = fields.String(validate=validate.OneOf(("agent", "fallback", "reject")), metadata={
+        "description": "the routing rule applied: agent (inbound enabled, pinned), fallback "
+                       "(enabled, unpinned, a fallback set), reject (otherwise)"})
+
+
+class SealedCredential(Schema):
+    id = fields.UUID()
+    provider = fields.String(validate=validate.OneOf(PROVIDERS))
+    sealing_key_id = fields.String()
+    sealed = fields.String(metadata={
+        "description": "base64 of the crypto_box_seal ciphertext of the credentials' UTF-8 "
+                       "JSON: opened by the service that dials out, with the private key"})
+
+
 class ProviderList(Schema):
     providers = fields.List(fields.Nested(ProviderCredential))
     next_cursor = fields.String(allow_none=True)

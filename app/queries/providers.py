@@ -226,6 +226,17 @@ def sealed(conn, credential_id):
     ).fetchone()
 
 
+def sealed_of(conn, account_id, credential_id, key_hash=None):
+    """The sealed value of one credential of the account, with its id, provider and key
+    id: what the service that dials out opens (GET .../providers/{id}/sealed); None when
+    the account has no such credential, or (with key_hash) the key is not active
+    (sql/012_routes.sql's providers_sealed, whose plan is kept)."""
+    return read(conn).execute(
+        "SELECT * FROM providers_sealed(%(id)s, %(account_id)s, %(key_hash)s)",
+        {"id": credential_id, "account_id": account_id, "key_hash": key_hash},
+    ).fetchone()
+
+
 def sealed_to(conn, sealing_key_id, *, after, limit):
     """Up to `limit` credentials of any account sealed to that key, with ids after
     `after`, in id order: a rotation's next batch (`sealing rotate`). Each batch starts

@@ -16,7 +16,14 @@ import re
 import psycopg
 from flask import current_app, g, request
 
-from ..errors import AccountMismatch, ApiError, MissingAccount, Unauthenticated, invalid_header
+from ..errors import (
+    AccountMismatch,
+    ApiError,
+    MissingAccount,
+    PlatformKeyRequired,
+    Unauthenticated,
+    invalid_header,
+)
 from ..forms import ACCOUNT_ID
 from ..keys import key_hash
 from ..queries import api_keys
@@ -38,21 +45,31 @@ def checks_key_itself(view):
     return view
 
 
+def for_platform_keys(view, refusal, account_optional=False):
+    """Mark a view only platform keys may call (an account key: 403 `refusal`); with
+    account_optional, X-Account-ID may be left out (the object names its account)."""
+    view.platform_only = refusal
+    view.account_optional = account_optional
+    return view
+
+
 def digest_of(authorization):
     """The digest of a bearer key in an Authorization header's value, or None."""
     match = BEARER.fullmatch(authorization.strip())
     return key_hash(match.group(1)) if match else None
 
 
-def known(authorization, account_header):
-    """(digest, key, account id) when the key is one this process knows and X-Account-ID
-    is in order for it; None when the key must be looked up (or refused) first."""
+def known(authorization, account_header, view=None):
+    """(digest, key, account id) when the key is one this process knows and may call
+    `view` with this X-Account-ID; None when the key must be looked up (or refused)
+    first."""
     digest = digest_of(authorization)
     key = KNOWN.get(digest) if digest else None
-    if key is None:
+    if key is None or (getattr(view, "platform_only", None) and key["kind"] != "platform"):
         return None
     try:
-        return digest, key, account_for(key, account_header)
+        return digest, key, account_for(key, account_header,
+                                        getattr(view, "account_optional", False))
     except ApiError:
         return None  # answered once the key itself is confirmed
 
@@ -63,7 +80,7 @@ def authenticate():
     header = request.headers.get("X-Account-ID")
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "checks_key_itself", False):
-        found = known(request.headers.get("Authorization", ""), header)
+        found = known(request.headers.get("Authorization", ""), header, view)
         if found is not None:
             g.unconfirmed_key, g.key, g.account_id = found
             return
@@ -78,7 +95,10 @@ def authenticate():
         KNOWN.clear()
     KNOWN[digest] = {"id": key["id"], "kind": key["kind"], "account_id": key["account_id"]}
     g.key = KNOWN[digest]
-    g.account_id = account_for(key, header)
+    refusal = getattr(view, "platform_only", None)
+    if refusal and key["kind"] != "platform":
+        raise PlatformKeyRequired(refusal)
+    g.account_id = account_for(key, header, getattr(view, "account_optional", False))
 
 
 def run_checked(statement, conn, digest, *args, **kwargs):
@@ -135,10 +155,13 @@ def _matches(key, digest):
     return key is not None and hmac.compare_digest(bytes(key["key_hash"]), digest)
 
 
-def account_for(key, header):
-    """The account a request acts for, from its key and its X-Account-ID header."""
+def account_for(key, header, optional=False):
+    """The account a request acts for, from its key and its X-Account-ID header (None:
+    a platform key on a view where the account is optional, and none named)."""
     if header is None:
         if key["kind"] == "platform":
+            if optional:
+                return None
             raise MissingAccount("missing X-Account-ID header")
         return key["account_id"]
     if not ACCOUNT_ID.fullmatch(header):

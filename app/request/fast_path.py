@@ -24,7 +24,6 @@ import time
 
 import psycopg
 
-from ..forms import UUID
 from . import answers, auth, logs
 from .db import REQUEST_DEADLINE
 
@@ -45,50 +44,68 @@ PLAIN_VALUE = re.compile(r"[A-Za-z0-9_-]{1,200}")
 
 class FastPath:
     """WSGI middleware in front of Flask's own wsgi_app, for `reads`: (path as OpenAPI
-    writes it, the declared read) of each fast GET."""
+    writes it, the declared read, its view) of each fast GET; a path with a {parameter}
+    reads one object by it, any other a page."""
 
     def __init__(self, flask_app, flask_wsgi_app, reads):
         self.flask_app = flask_app
         self.flask = flask_wsgi_app
         self.pages, self.items = {}, {}
-        for path, read in reads:
-            if path.endswith("/{id}"):
-                self.items[path.removesuffix("/{id}")] = read
+        for path, read, view in reads:
+            before, brace, after = path.partition("{")
+            if brace:  # one object, by the one path segment between these two
+                self.items[(before, after.partition("}")[2])] = (read, view)
             else:
-                self.pages[path] = read
+                self.pages[path] = (read, view)
 
     def __call__(self, environ, start_response):
-        read = self.reader(environ) if environ["REQUEST_METHOD"] == "GET" else None
-        if read is not None:
-            answer = self.serve(environ, read)
+        found = self.reader(environ) if environ["REQUEST_METHOD"] == "GET" else None
+        if found is not None:
+            answer = self.serve(environ, *found)
             if answer is not None:
                 return answer(environ, start_response)
         return self.flask(environ, start_response)
 
     def reader(self, environ):
-        """What reads the answer to this GET, `read(conn, account_id, key digest)`; None
-        when the request is Flask's."""
+        """(what reads the answer to this GET, `read(conn, account_id, key digest)`, and
+        its view); None when the request is Flask's."""
         path = environ.get("PATH_INFO", "")
-        page = self.pages.get(path)
-        if page is not None:
+        if path in self.pages:
+            page, view = self.pages[path]
             args = plain_parameters(environ.get("QUERY_STRING", ""))
             query = None if args is None else page.load(args)
             if query is None:
                 return None
-            return lambda conn, account_id, digest: auth.run_checked(
-                page.json, conn, digest, account_id, query)
-        collection, _, item = path.rpartition("/")
-        one = self.items.get(collection)
-        if (one is not None and len(item) == 36 and UUID.fullmatch(item)
-                and not environ.get("QUERY_STRING")):
-            return lambda conn, account_id, digest: auth.run_checked(
-                one.json, conn, digest, account_id, item.lower())
-        return None
+            return (lambda conn, account_id, digest: auth.run_checked(
+                page.json, conn, digest, account_id, query)), view
+        if environ.get("QUERY_STRING"):
+            return None
+        found = self.item(path)
+        if found is None:
+            return None
+        (one, view), item = found
+        key = one.key(item)
+        if key is None:
+            return None
+        return (lambda conn, account_id, digest: auth.run_checked(
+            one.json, conn, digest, account_id, key)), view
 
-    def serve(self, environ, read):
+    def item(self, path):
+        """((read, view), the segment naming the object) of a path to one object; or None.
+        An object's segment is the path's last (`/numbers/{id}`) or the one before it
+        (`/providers/{id}/sealed`)."""
+        collection, _, last = path.rpartition("/")
+        if (collection + "/", "") in self.items:
+            return self.items[(collection + "/", "")], last
+        collection, _, item = collection.rpartition("/")
+        found = self.items.get((collection + "/", "/" + last))
+        return None if found is None else (found, item)
+
+    def serve(self, environ, read, view):
         """A WSGI app answering this request with `read`, or None for Flask to answer it."""
         started = time.monotonic()
-        found = auth.known(environ.get("HTTP_AUTHORIZATION", ""), environ.get("HTTP_X_ACCOUNT_ID"))
+        found = auth.known(environ.get("HTTP_AUTHORIZATION", ""),
+                           environ.get("HTTP_X_ACCOUNT_ID"), view)
         if found is None:
             return None
         digest, _, account_id = found
@@ -107,6 +124,8 @@ class FastPath:
         else:
             if body is None:
                 return None
+            if isinstance(body, tuple):
+                body, account_id = body  # a read naming its account itself (a route)
             answer = JsonAnswer(body.encode() if isinstance(body, str) else body)
         answer.headers["X-Request-ID"] = request_id
         self.flask_app.extensions["access_log"](logs.access_line(

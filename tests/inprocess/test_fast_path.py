@@ -20,8 +20,8 @@ def served_by(monkeypatch):
     paths = []
     real = fast_path.FastPath.serve
 
-    def serve(self, environ, read):
-        answer = real(self, environ, read)
+    def serve(self, environ, read, view):
+        answer = real(self, environ, read, view)
         paths.append("flask" if answer is None else "hot")
         return answer
 

@@ -1,6 +1,7 @@
 """Each operation is declared once, on its view, and the machinery around the views keeps its
 promises for every declared operation, those added later included."""
 
+import base64
 import json
 import re
 
@@ -11,7 +12,7 @@ from app import create_app
 from app.api.operations import operations
 from app.config import Config
 from app.request import fast_path
-from tests.support.api import CREDENTIALS, E164S, add_number, add_provider
+from tests.support.api import CREDENTIALS, E164S, add_number, add_provider, bearer, url_of
 
 # Made at collection, by an app that opens no connection until a request needs one.
 DOCUMENT = json.loads(create_app(Config()).extensions["openapi"])
@@ -35,7 +36,7 @@ def test_every_route_under_the_api_declares_its_operation(app):
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/telephony"):
             for method in rule.methods - {"HEAD", "OPTIONS"}:
-                assert (rule.rule.replace("<id>", "{id}"), method.lower()) in declared, rule
+                assert (re.sub(r"<(\w+)>", r"{\1}", rule.rule), method.lower()) in declared, rule
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def objects(client, alice):
     """The ids of a credential and a number of alice's, made with her key (now known)."""
     credential = add_provider(client, alice)
     number = add_number(client, alice, credential["id"])
-    return {"providers": credential["id"], "numbers": number["id"]}
+    return {"providers": credential["id"], "numbers": number["id"], "e164": number["e164"]}
 
 
 def everything(sql):
@@ -57,13 +58,11 @@ def test_a_known_key_once_revoked_changes_nothing_on_any_operation(
     assert client.get("/api/v1/telephony/providers", headers=alice).status_code == 200
     sql.execute("UPDATE api_keys SET revoked_at = now()")
     before = everything(sql)
-    collection = path.split("/")[4]
     body = BODIES.get(operation_id)
     needs_body = "requestBody" in DOCUMENT["paths"][path][method]
     assert (body is not None) == needs_body, f"{operation_id}: add its body to BODIES"
     for headers in (alice, {**alice, "Idempotency-Key": "revoked-key"}):
-        answer = client.open(path.replace("{id}", objects.get(collection, "")), method=method,
-                             headers=headers,
+        answer = client.open(url_of(path, objects), method=method, headers=headers,
                              json=body(objects) if callable(body) else body)
         assert answer.status_code == 401, (operation_id, answer.status_code, answer.text)
     assert everything(sql) == before
@@ -83,11 +82,14 @@ def statements(monkeypatch):
     return sent
 
 
-@pytest.mark.parametrize("path", sorted({path for path, method, declaration in operations(
-    create_app(Config())) if declaration.fast is not None}))
+@pytest.mark.parametrize("path, platform_only", sorted({
+    (path, declaration.platform_only) for path, method, declaration in operations(
+        create_app(Config())) if declaration.fast is not None}))
 def test_a_fast_read_with_a_known_key_is_one_statement_on_either_path(
-        client, alice, objects, statements, monkeypatch, path):
-    url = path.replace("{id}", objects[path.split("/")[4]])
+        client, alice, objects, statements, monkeypatch, platform_key, path, platform_only):
+    url = url_of(path, objects)
+    if platform_only:
+        alice = bearer(platform_key, "alice")  # acting for her (routes need no account)
     assert client.get(url, headers=alice).status_code == 200
     statements.clear()
     assert client.get(url, headers=alice).status_code == 200  # the fast path's
@@ -147,3 +149,19 @@ def test_every_carrier_module_says_everything_about_its_carrier():
                           "UNAUTHORIZED"):
             assert hasattr(carrier, attribute), f"{name}: {attribute}"
         assert set(carrier.required(CREDENTIALS[name])) <= set(CREDENTIALS[name])
+
+
+@pytest.mark.parametrize("operation_id, method, path", [
+    o for o in OPERATIONS if o[0] != "getSealedProvider"])
+def test_no_other_operation_answers_with_the_ciphertext(
+        client, alice, platform_key, objects, sql, operation_id, method, path):
+    stored = bytes(sql.execute("SELECT sealed_credentials FROM providers").fetchone()[
+        "sealed_credentials"])
+    body = BODIES.get(operation_id)
+    for headers in (alice, bearer(platform_key, "alice")):
+        answer = client.open(url_of(path, objects), method=method, json=body(objects)
+                             if callable(body) else body,
+                             headers={**headers, "Prefer": "return=representation"})
+        assert answer.status_code < 500, (operation_id, answer.text)
+        for form in (base64.b64encode(stored), stored.hex().encode(), stored):
+            assert form not in answer.data, operation_id

@@ -6,8 +6,9 @@ import json
 import pytest
 
 from app import create_app
+from app.api.operations import operations
 from app.config import Config
-from tests.support.api import CREDENTIALS, E164S, add_number, add_provider, error
+from tests.support.api import CREDENTIALS, E164S, add_number, add_provider, bearer, error, url_of
 
 DOCUMENT = json.loads(create_app(Config()).extensions["openapi"])
 OPERATIONS = sorted(
@@ -23,20 +24,25 @@ BODIES = {
 }
 
 
+PLATFORM_ONLY = {declaration.id for _, _, declaration in operations(create_app(Config()))
+                 if declaration.platform_only}
+
+
 @pytest.fixture
 def objects(client, alice):
     credential = add_provider(client, alice)
     number = add_number(client, alice, credential["id"])
-    return {"providers": credential["id"], "numbers": number["id"]}
+    return {"providers": credential["id"], "numbers": number["id"], "e164": number["e164"]}
 
 
 @pytest.mark.parametrize("operation_id, method, path", OPERATIONS)
 @pytest.mark.parametrize("parameter", ["api_key", "anything"])
 def test_an_unknown_parameter_is_400_naming_it_on_every_endpoint(
-        client, alice, objects, operation_id, method, path, parameter):
+        client, alice, platform_key, objects, operation_id, method, path, parameter):
     body = BODIES.get(operation_id)
-    url = path.replace("{id}", objects.get(path.split("/")[4], "")) + f"?{parameter}=1"
-    answer = client.open(url, method=method, headers=alice,
+    headers = bearer(platform_key, "alice") if operation_id in PLATFORM_ONLY else alice
+    url = url_of(path, objects) + f"?{parameter}=1"
+    answer = client.open(url, method=method, headers=headers,
                          json=body(objects) if callable(body) else body)
     assert error(answer) == (400, f"invalid query: {parameter}: unknown parameter")
 

@@ -12,6 +12,14 @@ CREDENTIALS = {"twilio": TWILIO, "plivo": PLIVO, "vobiz": VOBIZ}
 E164S = ["+12025550123", "+12025550124", "+12025550125", "+442079460958", "+33142685300"]
 
 
+def url_of(path, objects):
+    """A document's path with its {parameters} filled from `objects` (collection -> id,
+    and "e164")."""
+    collection = path.split("/")[4]
+    return path.replace("{id}", objects.get(collection, "")).replace(
+        "{e164}", objects.get("e164", ""))
+
+
 def bearer(key, account_id=None):
     headers = {"Authorization": f"Bearer {key}"}
     if account_id is not None:
