@@ -42,6 +42,13 @@ def test_the_start_up_log_names_the_address_it_listens_at_once(gunicorn):
     assert lines[0].endswith(f"Listening at: http://0.0.0.0:{gunicorn.port} ({pid})"), lines
 
 
+def test_a_bad_configuration_value_stops_gunicorn(start_gunicorn):
+    # The command line says it on one line (test_cli.py); the server refuses to start.
+    with pytest.raises(RuntimeError, match="gunicorn exited:(.|\n)*"
+                       "CARRIER_VERIFICATION must be on or off, not 'maybe'"):
+        start_gunicorn(CARRIER_VERIFICATION="maybe")
+
+
 def test_logs_are_json_lines_and_never_hold_secrets(gunicorn, make_key):
     key = make_key("alice")
     made = []
