@@ -6,7 +6,7 @@ PYTHON := $(VENV)/bin/python
 # never imported) was most of the time a fresh `make run` spent installing.
 PIP    := $(PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile
 
-.PHONY: run test test-fast bench clean sdk-types
+.PHONY: run test test-fast bench clean reset sdk-types
 
 # Two stamps, so each command installs only what it needs. What serving needs: the
 # service's dependencies and the dev extra (testing.postgresql, for .localdb/).
@@ -32,9 +32,17 @@ $(NODE_STAMP): $(NODE_SDK)/package.json $(NODE_SDK)/package-lock.json
 	touch $(NODE_STAMP)
 
 # Serve on http://127.0.0.1:$${PORT:-8000}: a local PostgreSQL in .localdb unless
-# DATABASE_URL is set.
+# DATABASE_URL is set. MAKE_RUN_STARTED, read when make starts (before any install), lets
+# the dev server say how long the whole command took to serve.
+run: export MAKE_RUN_STARTED := $(shell python3 -c 'import time; print(time.time())')
 run: $(RUN_STAMP)
 	$(PYTHON) -m devtools.devserver
+
+# Remove what `make run` keeps (.localdb/: the database, its sealing key pair and API
+# key, its port), saying what; it refuses while `make run` is serving from it. System
+# Python is enough: no .venv needed.
+reset:
+	python3 -m devtools.localpg reset
 
 # Everything; then the in-process tests again with the app reaching the database through
 # PgBouncer in transaction pooling (4 server connections, 32 racing clients), as

@@ -38,27 +38,31 @@ def normal(text):
     return text
 
 
-def export_line(port, key):
-    """The line of `make run`'s banner that sets up the tour."""
-    return next(line.strip() for line in banner(port, key).splitlines()
-                if line.strip().startswith("export HUB="))
+def export_lines(port, key, database_url="postgresql://postgres@127.0.0.1:41234/test"):
+    """The lines of `make run`'s banner that export: the tour's, then the command line's."""
+    return [line.strip() for line in banner(port, key, database_url).splitlines()
+            if line.strip().startswith("export ")]
 
 
-def test_the_readme_shows_the_line_make_run_prints():
+def test_the_readme_shows_the_lines_make_run_prints():
     shown = [line.strip() for line in README.read_text().splitlines()
-             if line.strip().startswith("export HUB=")]
-    assert shown == [export_line("8000", "kvn_...")]
+             if line.strip().startswith("export ")]
+    assert shown == export_lines("8000", "kvn_...")
+    tour_line, cli_line = shown
+    assert "KATAVEN_BASE_URL=http://127.0.0.1:8000/api/v1 " in tour_line  # the SDKs' name
+    assert cli_line.startswith("export DATABASE_URL=postgresql://")
 
 
 def test_the_tour_runs_verbatim_and_answers_as_shown(gunicorn, make_key, sql):
     steps = tour()
     assert len(steps) >= 8
-    script = "set -euo pipefail\n" + export_line(gunicorn.port, make_key("dev")) + "\n"
+    script = "set -euo pipefail\n" + export_lines(gunicorn.port, make_key("dev"))[0] + "\n"
     script += "".join(f"{command}echo '{MARK}'\n" for command, _ in steps)
     done = subprocess.run(["bash", "-c", script], env={"PATH": "/usr/bin:/bin"},
                           capture_output=True, text=True, timeout=60)
     outputs = done.stdout.split(MARK + "\n")
     assert done.returncode == 0 and len(outputs) == len(steps) + 1, done.stdout + done.stderr
+    assert outputs.pop() == ""  # nothing after the last step's mark
     for (command, shown), printed in zip(steps, outputs, strict=True):
         # curl adds no newline after an answer; the README shows each on its own line.
         assert normal(printed).rstrip("\n") == normal(shown).rstrip("\n"), command
