@@ -92,7 +92,9 @@ def _prepare(base_dir, account, bindir):
     for sub in ("data", "tmp", "bin"):
         (base_dir / sub).mkdir(parents=True, exist_ok=True)
     if account is not None:
-        for path in (base_dir, base_dir / "data", base_dir / "tmp"):
+        # The server writes only in these. base_dir stays ours: kept_dir() refuses a
+        # shared folder that is not, and the wrappers in bin/ are ours to run.
+        for path in (base_dir / "data", base_dir / "tmp"):
             os.chown(path, account.pw_uid, account.pw_gid)
     settings = {}
     for program in ("initdb", "postgres"):

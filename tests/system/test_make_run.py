@@ -68,6 +68,19 @@ def test_the_kept_database_keeps_its_port_while_it_is_free(checkout):
     assert (base_dir / "port").read_text() == f"{moved.settings['port']}\n"
 
 
+def test_a_fallback_folder_serves_again(checkout):
+    # A checkout the server's account cannot enter (as root: one in /root, or made by
+    # mktemp) keeps its cluster in /var/tmp; the second start must find it its own still.
+    checkout.chmod(0o700)
+    base_dir = localpg.kept_dir(checkout)
+    try:
+        for _ in range(2):
+            localpg.start_kept(base_dir).stop()
+        assert localpg.kept_dir(checkout) == base_dir
+    finally:
+        assert localpg.reset(checkout) == 0
+
+
 def test_reset_removes_the_database_and_its_keys_but_not_while_it_runs(checkout, capsys):
     base_dir = localpg.kept_dir(checkout)
     server = localpg.start_kept(base_dir)
