@@ -24,7 +24,7 @@ def connect():
 
 def reason(exc):
     """psycopg's account of a failed connection, on one line, without its own preamble."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()] or ["no reason given"]
     first = lines[0].removeprefix("connection failed: ").removeprefix("connection is bad: ")
     return "; ".join([first, *lines[1:]])
 
