@@ -3,6 +3,7 @@
 The same file serves the Procfile, `make run`, CI and the benchmark.
 """
 
+import logging
 import os
 
 # Heroku-style hosts hand the port over in $PORT; a container listens on every interface.
@@ -65,14 +66,25 @@ def listening_at(address):
     return f"unix:{address}"
 
 
+class NoEmptyListeningAt(logging.Filter):
+    """Drops gunicorn's start-up line when it names no address: with reuse_port each
+    worker opens its own socket, so the master has none, and its line reads
+    "Listening at:  (pid)". when_ready says where the workers listen instead."""
+
+    def filter(self, record):
+        return not (record.msg == "Listening at: %s (%s)" and not record.args[0])
+
+
+def on_starting(server):
+    server.log.error_log.addFilter(NoEmptyListeningAt())
+
+
 def when_ready(server):
     """Say where the service listens; warn when every worker's pool together would not fit
     in PostgreSQL's connection limit."""
     import psycopg
 
     if not server.LISTENERS:
-        # With reuse_port each worker opens its own socket, so the master's own line
-        # reads "Listening at:  (pid)": name the addresses the workers bind instead.
         server.log.info("Listening at: %s (%s)",
                         ",".join(listening_at(a) for a in server.cfg.address), server.pid)
     pool_size = int(os.environ["DATABASE_POOL_SIZE"])

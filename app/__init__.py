@@ -21,7 +21,9 @@ MAX_BODY = 64 * 1024
 
 def create_app(config=None):
     """Build the app; tests pass their own Config, production reads the environment."""
-    config = config or Config.from_env()
+    if config is None:
+        with commands.failures.loading():  # a bad value: one line on the command line
+            config = Config.from_env()
     app = Flask(__name__, static_folder=None)
     app.config["HUB"] = config
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY

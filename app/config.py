@@ -10,6 +10,10 @@ CARRIER_URLS = {name: carrier.API_URL for name, carrier in CARRIERS.items()}
 SWITCH = {"on": True, "off": False}
 
 
+class ConfigError(ValueError):
+    """A variable's value the service cannot start with; its message names the variable."""
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the app reads from outside; tests build one directly."""
@@ -38,9 +42,9 @@ class Config:
         return cls(
             database_url=environ.get("DATABASE_URL", ""),
             sealing_public_key=environ.get("SEALING_PUBLIC_KEY") or None,
-            pool_max_size=int(environ.get("DATABASE_POOL_SIZE", cls.pool_max_size)),
-            statement_timeout_ms=int(
-                environ.get("DATABASE_STATEMENT_TIMEOUT_MS", cls.statement_timeout_ms)),
+            pool_max_size=whole_number(environ, "DATABASE_POOL_SIZE", cls.pool_max_size),
+            statement_timeout_ms=whole_number(
+                environ, "DATABASE_STATEMENT_TIMEOUT_MS", cls.statement_timeout_ms),
             trusted_proxies=environ.get("FORWARDED_ALLOW_IPS", cls.trusted_proxies),
             carrier_verification=switch(environ, "CARRIER_VERIFICATION", default="on"),
             carrier_urls={
@@ -54,5 +58,13 @@ def switch(environ, name, default):
     """An on/off variable; anything else stops the start, rather than guessing."""
     value = (environ.get(name) or default).strip().lower()  # set but empty: the default
     if value not in SWITCH:
-        raise ValueError(f"{name} must be on or off, not {value!r}")
+        raise ConfigError(f"{name} must be on or off, not {value!r}")
     return SWITCH[value]
+
+
+def whole_number(environ, name, default):
+    """A count or a duration; anything else stops the start, naming the variable."""
+    value = environ.get(name) or str(default)
+    if not value.strip().isdigit():
+        raise ConfigError(f"{name} must be a whole number, not {value!r}")
+    return int(value)

@@ -12,6 +12,7 @@ import pwd
 import shlex
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import tempfile
@@ -24,6 +25,17 @@ MISSING_SERVER = (
     "install Debian/Ubuntu's 'postgresql' package (apt-get install postgresql), "
     "or set DATABASE_URL to a server you have."
 )
+
+
+# What `make run` keeps in its folder, as `make reset` names it when it removes them
+# (the server's own tmp/ and bin/ go too, unnamed).
+PORT_FILE = "port"
+KEPT = {
+    "data": "the database",
+    "sealing.env": "the development sealing key pair (sealing.env)",
+    "dev-api-key": "the development API key (dev-api-key)",
+    PORT_FILE: "its port",
+}
 
 
 class ServerMissing(RuntimeError):
@@ -80,7 +92,9 @@ def _prepare(base_dir, account, bindir):
     for sub in ("data", "tmp", "bin"):
         (base_dir / sub).mkdir(parents=True, exist_ok=True)
     if account is not None:
-        for path in (base_dir, base_dir / "data", base_dir / "tmp"):
+        # The server writes only in these. base_dir stays ours: kept_dir() refuses a
+        # shared folder that is not, and the wrappers in bin/ are ours to run.
+        for path in (base_dir / "data", base_dir / "tmp"):
             os.chown(path, account.pw_uid, account.pw_gid)
     settings = {}
     for program in ("initdb", "postgres"):
@@ -94,9 +108,10 @@ def _prepare(base_dir, account, bindir):
     return settings
 
 
-def start(base_dir=None, server_settings=None):
+def start(base_dir=None, server_settings=None, port=None):
     """Start a cluster in base_dir (kept, reused) or in a new temporary folder, with
-    `server_settings` (name -> value) on the server's command line.
+    `server_settings` (name -> value) on the server's command line, on `port` (default:
+    a free one).
 
     Returns the running testing.postgresql.Postgresql; its url() names database 'test'.
     """
@@ -115,21 +130,55 @@ def start(base_dir=None, server_settings=None):
     args = testing.postgresql.Postgresql.DEFAULT_SETTINGS["postgres_args"]
     for name, value in (server_settings or {}).items():
         args += f" -c {name}={value}"
-    return testing.postgresql.Postgresql(base_dir=str(base_dir), postgres_args=args, **settings)
+    return testing.postgresql.Postgresql(base_dir=str(base_dir), postgres_args=args,
+                                         port=port, **settings)
+
+
+def start_kept(base_dir):
+    """Start the cluster kept in base_dir on the port it had last time when that is free,
+    so that the DATABASE_URL `make run` prints stays the same; else on a new port, kept."""
+    base_dir = Path(base_dir)
+    _stop_orphan(base_dir / "data")  # it may hold the port
+    try:
+        port = int((base_dir / PORT_FILE).read_text())
+    except (OSError, ValueError):
+        port = None
+    server = start(base_dir, port=port if port and is_free(port) else None)
+    (base_dir / PORT_FILE).write_text(f"{server.settings['port']}\n")
+    return server
+
+
+def is_free(port):
+    """Whether the server could listen on 127.0.0.1:port (as it does, with SO_REUSEADDR)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def running_server(data_dir):
+    """The pid of the server running on this data folder, or None."""
+    try:
+        pid = int((Path(data_dir) / "postmaster.pid").read_text().split()[0])
+        # The pid may have been reused since: only a postgres process counts.
+        if b"postgres" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return pid
+    except (OSError, ValueError, IndexError):  # no server, gone, or not ours to read
+        pass
+    return None
 
 
 def _stop_orphan(data_dir, wait_seconds=10):
     """Stop a server a killed earlier run left on this data folder, so that ours can start."""
-    try:
-        pid = int((data_dir / "postmaster.pid").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
+    pid = running_server(data_dir)
+    if pid is None:
         return
     try:
-        # The pid may have been reused since: only a postgres process is stopped.
-        if b"postgres" not in Path(f"/proc/{pid}/cmdline").read_bytes():
-            return
         os.kill(pid, signal.SIGINT)  # PostgreSQL's fast shutdown
-    except OSError:  # gone already, or not ours to read
+    except OSError:
         return
     deadline = time.monotonic() + wait_seconds
     while time.monotonic() < deadline:
@@ -160,8 +209,7 @@ def kept_dir(checkout):
     account = server_account()
     if can_reach(account, preferred, test="-x"):
         return preferred
-    digest = hashlib.sha256(str(preferred).encode()).hexdigest()[:12]
-    fallback = Path("/var/tmp", f"kataven-hub-{digest}")
+    fallback = fallback_dir(preferred)
     fallback.mkdir(mode=0o755, exist_ok=True)
     # /var/tmp is shared: a folder someone else made (or a link) there is not ours to
     # run server programs from.
@@ -172,10 +220,39 @@ def kept_dir(checkout):
     return fallback
 
 
+def fallback_dir(preferred):
+    digest = hashlib.sha256(str(preferred).encode()).hexdigest()[:12]
+    return Path("/var/tmp", f"kataven-hub-{digest}")
+
+
+def reset(checkout):
+    """`make reset`: remove the cluster `make run` keeps for this checkout, with its
+    development keys, saying what went; refuse while its server runs."""
+    preferred = Path(checkout, ".localdb").resolve()
+    # A link in the shared /var/tmp is not ours to follow (kept_dir() refuses it too).
+    folders = [path for path in (preferred, fallback_dir(preferred))
+               if path.is_dir() and not path.is_symlink()]
+    for folder in folders:
+        pid = running_server(folder / "data")
+        if pid is not None:
+            return (f"the local database in {folder} is running (postgres, pid {pid}): "
+                    f"stop `make run` first; nothing removed")
+    for folder in folders:
+        what = [words for name, words in KEPT.items() if (folder / name).exists()]
+        shutil.rmtree(folder)
+        print(f"removed {folder}" + (": " + ", ".join(what) if what else ""))
+    if not folders:
+        print(f"no local database to remove ({preferred} does not exist)")
+    return 0
+
+
 def main(argv):
     """`python -m devtools.localpg check`: say clearly, before the tests, what is missing.
     `python -m devtools.localpg run -- COMMAND...`: run COMMAND with DATABASE_URL naming a
-    throwaway cluster, then remove the cluster (CI's smoke stage)."""
+    throwaway cluster, then remove the cluster (CI's smoke stage).
+    `python -m devtools.localpg reset`: remove `make run`'s cluster and keys (`make reset`)."""
+    if argv == ["reset"]:
+        return reset(Path(__file__).resolve().parent.parent)
     try:
         bindir = server_bindir()
     except ServerMissing as exc:
@@ -187,7 +264,7 @@ def main(argv):
         with temporary() as server:
             env = {**os.environ, "DATABASE_URL": server.url()}
             return subprocess.run(argv[2:], env=env).returncode
-    return "usage: python -m devtools.localpg check | run -- COMMAND..."
+    return "usage: python -m devtools.localpg check | run -- COMMAND... | reset"
 
 
 if __name__ == "__main__":

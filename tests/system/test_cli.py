@@ -5,8 +5,12 @@ import re
 import signal
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import click
 
 from app import sealing
+from app.commands import GROUPS
 from tests.support import wait_until
 from tests.support.api import PROVIDERS, TWILIO, add_provider, bearer
 from tests.support.cli import devtool, flask, start_flask
@@ -199,7 +203,8 @@ def test_sealing_rotate_fails_in_one_line(database_url):
     down = flask("sealing", "rotate", database_url="postgresql://127.0.0.1:1/nowhere",
                  env={"SEALING_PRIVATE_KEY": private, "SEALING_PUBLIC_KEY": sealing.keygen()[0]},
                  check=False)
-    assert down.returncode == 1 and down.stderr.startswith("Error: database error: ")
+    assert down.returncode == 1 and down.stderr.startswith(
+        "Error: cannot connect to the database DATABASE_URL names: ")
     assert "Traceback" not in down.stderr and down.stderr.count("\n") == 1, down.stderr
 
 
@@ -274,3 +279,78 @@ def test_production_commands_offer_no_development_tool(database_url):
     listed = flask("--help", database_url=database_url).stdout
     assert {"db", "api-keys", "sealing"} <= set(re.findall(r"^  (\S+)", listed, re.M))
     assert "bench" not in listed and "carriers" not in listed and "seed" not in listed
+
+
+# A command that fails says what is wrong on one line of standard error, and exits
+# non-zero: never a traceback.
+
+def failed_on_one_line(done, *words):
+    assert done.returncode != 0, done.stdout
+    assert "Traceback" not in done.stderr, done.stderr
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert done.stderr.startswith("Error: "), done.stderr
+    for word in words:
+        assert word in done.stderr
+    assert done.stdout == ""
+
+
+def every_command(group=None, path=()):
+    """The command line of each of the operator's commands: ["db", "upgrade"], ..."""
+    for command in (GROUPS if group is None else group.commands.values()):
+        if isinstance(command, click.Group):
+            yield from every_command(command, (*path, command.name))
+        else:
+            yield [*path, command.name]
+
+
+def test_without_database_url_a_command_says_so(tmp_path):
+    # PGHOST: libpq's defaults reach no server here, whatever this machine runs.
+    done = flask("api-keys", "list", database_url="", env={"PGHOST": str(tmp_path)},
+                 check=False)
+    failed_on_one_line(done, "DATABASE_URL is not set", "No such file or directory")
+
+
+def test_an_unreachable_database_is_one_line():
+    for command in (["api-keys", "list"], ["db", "upgrade"]):
+        done = flask(*command, database_url="postgresql://127.0.0.1:1/hub", check=False)
+        failed_on_one_line(done, "cannot connect to the database DATABASE_URL names",
+                           "Connection refused")
+
+
+def test_a_database_without_the_schema_says_what_to_run(fresh_database):
+    done = flask("api-keys", "list", database_url=fresh_database, check=False)
+    failed_on_one_line(done, 'relation "api_keys" does not exist', "db upgrade")
+
+
+def test_a_bad_configuration_value_stops_every_command_on_one_line(database_url):
+    # Flask loads the app before it looks the command up: each one stops there, Flask's too.
+    commands = [*every_command(), ["--help"], ["routes"]]
+    assert ["db", "upgrade"] in commands and ["api-keys", "list"] in commands
+    runs = [(command, {"CARRIER_VERIFICATION": "maybe"}) for command in commands]
+    runs.append((["api-keys", "list"], {"DATABASE_POOL_SIZE": "four"}))
+
+    def run(command, env):
+        return flask(*command, database_url=database_url, env=env, check=False)
+
+    with ThreadPoolExecutor(4) as pool:
+        done = list(pool.map(lambda each: run(*each), runs))
+    for (command, env), result in zip(runs, done, strict=True):
+        [(name, value)] = env.items()
+        assert result.returncode != 0, command
+        failed_on_one_line(result, f"Error: {name} must be", repr(value))
+
+
+def test_a_missing_variable_is_named(database_url):
+    done = flask("sealing", "open", "00000000-0000-4000-8000-000000000000",
+                 database_url=database_url, check=False)
+    failed_on_one_line(done, "SEALING_PRIVATE_KEY is not set")
+
+
+def test_a_bad_argument_is_clicks_usage_error_without_a_traceback(database_url):
+    done = flask("api-keys", "revoke", "nope", database_url=database_url, check=False)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[-1] == "Error: Invalid value for 'KEY_ID': must be a UUID"
+    unknown = flask("api-keys", "revoke", "00000000-0000-4000-8000-000000000000",
+                    database_url=database_url, check=False)
+    failed_on_one_line(unknown, "no API key 00000000-0000-4000-8000-000000000000")

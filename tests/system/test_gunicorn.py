@@ -33,13 +33,20 @@ def test_the_procfile_serves_the_api(gunicorn, make_key):
     assert gunicorn.request("GET", "/readyz")[:3:2] == (200, "ok")
 
 
-def test_the_start_up_log_names_the_address_it_listens_at(gunicorn):
+def test_the_start_up_log_names_the_address_it_listens_at_once(gunicorn):
     # Operators read this line to know where the service is; with reuse_port gunicorn's
-    # own reads "Listening at:  (pid)".
+    # own would read "Listening at:  (pid)", and is dropped (gunicorn.conf.py).
     lines = [line for line in gunicorn.log().splitlines() if "Listening at:" in line]
     pid = gunicorn.process.pid
-    assert any(line.endswith(f"Listening at: http://0.0.0.0:{gunicorn.port} ({pid})")
-               for line in lines), lines
+    assert len(lines) == 1, lines
+    assert lines[0].endswith(f"Listening at: http://0.0.0.0:{gunicorn.port} ({pid})"), lines
+
+
+def test_a_bad_configuration_value_stops_gunicorn(start_gunicorn):
+    # The command line says it on one line (test_cli.py); the server refuses to start.
+    with pytest.raises(RuntimeError, match="gunicorn exited:(.|\n)*"
+                       "CARRIER_VERIFICATION must be on or off, not 'maybe'"):
+        start_gunicorn(CARRIER_VERIFICATION="maybe")
 
 
 def test_logs_are_json_lines_and_never_hold_secrets(gunicorn, make_key):
