@@ -250,4 +250,5 @@ def test_refused_when_both_keys_are_the_same_pair(credentials, app, sql, sealing
 def test_no_database_is_one_line(make_app, new_keys, sealing_keys):
     unreachable = make_app(sealing_public_key=new_keys[0],
                            database_url="postgresql://127.0.0.1:1/nowhere")
-    assert refused(rotate(unreachable, sealing_keys[1])).startswith("database error: ")
+    assert refused(rotate(unreachable, sealing_keys[1])).startswith(
+        "cannot connect to the database DATABASE_URL names: ")
