@@ -81,6 +81,32 @@ def test_logs_are_json_lines_and_never_hold_secrets(gunicorn, make_key):
     assert lines["trace-42"]["account_id"] == "alice"
 
 
+def test_the_platforms_reads_are_logged_without_their_ciphertext(gunicorn, make_key):
+    alice, platform = make_key("alice"), make_key(platform=True)
+    _, _, created = gunicorn.request("POST", PROVIDERS, {"provider": "twilio", "credentials": {
+        "account_sid": SECRET_SID, "auth_token": SECRET_TOKEN}}, bearer(alice))
+    credential = json.loads(created)
+    status, _, _ = gunicorn.request("POST", NUMBERS, {
+        "e164": "+12025550123", "credentials_id": credential["id"]}, bearer(alice))
+    assert status == 201
+    sealed, routed = [], []
+    for _ in range(2):  # the key new to its worker, then maybe known: either path
+        status, headers, text = gunicorn.request(
+            "GET", f"{PROVIDERS}/{credential['id']}/sealed", None, bearer(platform, "alice"))
+        assert status == 200, text
+        sealed.append((headers["X-Request-ID"], json.loads(text)["sealed"]))
+        status, headers, _ = gunicorn.request("GET", "/api/v1/telephony/routes/%2B12025550123",
+                                              None, bearer(platform))
+        assert status == 200
+        routed.append(headers["X-Request-ID"])
+    log = gunicorn.log()
+    for secret in (platform, SECRET_TOKEN, SECRET_SID, *(ciphertext for _, ciphertext in sealed)):
+        assert secret not in log
+    lines = {line["request_id"]: line for line in gunicorn.log_lines() if line.get("path")}
+    for request_id in [request_id for request_id, _ in sealed] + routed:
+        assert (lines[request_id]["status"], lines[request_id]["account_id"]) == (200, "alice")
+
+
 def test_sigterm_answers_every_accepted_request(start_gunicorn, database_url, make_key, sql):
     """Requests held mid-flight by a row lock; SIGTERM; the listener closes; the lock goes:
     every one of them must still be answered."""
