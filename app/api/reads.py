@@ -77,6 +77,10 @@ class One:
         """Why a path's last segment names nothing: the same answer as a missing object."""
         return NotFound(self.not_found)
 
+    def missing(self, _value):
+        """The answer when no object has that key: not found."""
+        return NotFound(self.not_found)
+
     def json(self, conn, account_id, key, key_hash=None):
         return self.fetch(conn, account_id, key, key_hash=key_hash)
 
@@ -86,7 +90,7 @@ class One:
             raise self.refusal(value)
         body = auth.checked(self.json, g.account_id, key)
         if body is None:
-            raise NotFound(self.not_found)
+            raise self.missing(value)
         if isinstance(body, tuple):
             body, g.account_id = body  # the account it belongs to, for the log line
         return json_text_answer(body)

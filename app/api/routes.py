@@ -4,6 +4,7 @@ import orjson
 from flask import Blueprint
 
 from ..errors import invalid_parameter
+from ..forms import E164
 from ..queries import routes
 from .operations import operation
 from .reads import One
@@ -15,13 +16,21 @@ NOT_FOUND = "phone number not found"
 
 class RouteOf(One):
     """A number's route, by the number itself (its path segment, `+` included); it names
-    its account, so X-Account-ID is not needed."""
+    its account, so X-Account-ID is not needed.
+
+    Only registered numbers have routes, and each was valid when registered: so the
+    number's full check (libphonenumber: 25 us, some 5% of a route's CPU) is made only when
+    no route is found, to tell an invalid number (400) from an unregistered one (404).
+    """
 
     def key(self, value):
-        return value if is_valid_e164(value) else None
+        return value if E164.fullmatch(value) else None
 
     def refusal(self, _value):
         return invalid_parameter("e164", "not a valid E.164 phone number")
+
+    def missing(self, value):
+        return super().missing(value) if is_valid_e164(value) else self.refusal(value)
 
 
 def route_json(conn, account_id, e164, key_hash=None):
