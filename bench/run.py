@@ -40,6 +40,8 @@ from app.process import pool as db  # noqa: E402
 from app.queries import api_keys  # noqa: E402
 from app.queries import events as events_sql  # noqa: E402
 from app.queries import numbers as numbers_sql  # noqa: E402
+from app.queries import providers as providers_sql  # noqa: E402
+from app.queries import routes as routes_sql  # noqa: E402
 from bench.servers import (  # noqa: E402
     PEER_PYTHON,
     cpu_seconds,
@@ -63,6 +65,7 @@ WORKLOADS = [  # (name, wrk script, what it is)
     ("list", "list.lua", "list numbers, a page of 50"),
     ("list_agent", "list_agent.lua", "list numbers with agent_id, a page of 50"),
     ("get", "get.lua", "get one number"),
+    ("route", "route.lua", "route a call (platform key)"),
     ("register", "register.lua", "register a number"),
     ("pin", "pin.lua", "pin a number to an agent"),
     ("provider", "provider.lua", "register a provider (sealing included)"),
@@ -71,12 +74,19 @@ WORKLOADS = [  # (name, wrk script, what it is)
 # A carrier that answers a credential's check in this long (devtools/fake_carrier.py).
 CARRIER_DELAY = 0.2
 ONLY = [w for w in os.environ.get("BENCH_ONLY", "").split(",") if w]  # workloads, by name
-PEER_WORKLOADS = [("list", "list.lua", "list of 50"), ("get", "get.lua", "get one")]
+PEER_WORKLOADS = [("list", "list.lua", "list of 50"), ("get", "get.lua", "get one"),
+                  ("route", "route.lua", "route a call")]
 POOLED_WORKLOADS = [*PEER_WORKLOADS, ("register", "register.lua", "register a number")]
+# What BENCH_BASELINE is measured on: what every commit since the restructure serves.
+BASELINE_WORKLOADS = [w for w in POOLED_WORKLOADS if w[0] != "route"]
 # A commit to measure beside this checkout (its own worktree, served the same way).
 BASELINE = os.environ.get("BENCH_BASELINE")
 # Behind nginx (deploy/nginx.conf) the API is /v1/...; direct it is /api/v1/....
-ROUTES = {"direct": "/api/v1", "nginx": "/v1"}
+ROUTES = {"direct": "/api/v1", "nginx": "/v1", "pgbouncer": "/api/v1"}
+# The service and the peer, side by side: straight to PostgreSQL, behind nginx (to
+# PostgreSQL), and through PgBouncer.
+PEER_PAIRS = [("direct", "service", "peer"), ("nginx", "service_nginx", "peer_nginx"),
+              ("pgbouncer", "pooled", "peer_pooled")]
 SERVER_SETTINGS = {
     "shared_preload_libraries": "pg_stat_statements",  # to count round trips
     "shared_buffers": "512MB",
@@ -225,13 +235,16 @@ def measure(size, cluster, env, servers, log):
         # The load left gigabytes of dirty buffers: write them now, not during the first
         # measurements (at ten million numbers the checkpointer took a fifth of the CPU).
         conn.execute("CHECKPOINT")
-        key = new_key()
+        key, platform_key = new_key(), new_key()
         api_keys.create(conn, key_hash=key_hash(key), kind="account", account_id=ACCOUNT,
                         label="bench")
-        ids = [r["id"] for r in conn.execute(
-            "SELECT id::text AS id FROM numbers WHERE account_id = %s"
+        api_keys.create(conn, key_hash=key_hash(platform_key), kind="platform",
+                        account_id=None, label="bench router")
+        rows = conn.execute(
+            "SELECT id::text AS id, e164 FROM numbers WHERE account_id = %s"
             " ORDER BY created_at LIMIT 500",
-            (ACCOUNT,))]
+            (ACCOUNT,)).fetchall()
+        ids, e164s = [r["id"] for r in rows], [r["e164"] for r in rows]
         credential = conn.execute(
             "SELECT id::text AS id FROM providers WHERE account_id = %s AND provider = 'twilio'",
             (ACCOUNT,)).fetchone()["id"]
@@ -244,6 +257,11 @@ def measure(size, cluster, env, servers, log):
             "list with agent_id": explain(conn, *page_query(conn, digest, agent_id="agent_007")),
             "get one": explain(conn, *statement(conn, numbers_sql.get, ACCOUNT, ids[0],
                                                 key_hash=digest)),
+            "route a call": explain(conn, *statement(conn, routes_sql.get, e164s[0],
+                                                     key_hash=key_hash(platform_key))),
+            "the sealed credential": explain(conn, *statement(
+                conn, providers_sql.sealed_of, ACCOUNT, credential,
+                key_hash=key_hash(platform_key))),
             "a page of events": explain(conn, events_sql.page_sql((), False, False),
                                         {"account_id": ACCOUNT, "limit": 51}),
             "a page of events since a time": explain(
@@ -258,16 +276,18 @@ def measure(size, cluster, env, servers, log):
             "list": round_trips(conn, service_port, key, ["/api/v1/telephony/numbers?limit=50"]),
             "get": round_trips(conn, service_port, key,
                                [f"/api/v1/telephony/numbers/{i}" for i in ids[:50]]),
+            "route": round_trips(conn, service_port, platform_key,
+                                 [f"/api/v1/telephony/routes/{e}" for e in e164s[:50]]),
         }
         floor = pgbench(cluster.url(), list_query(conn))
-    wrk_env = {"HUB_KEY": key, "HUB_IDS": ",".join(ids), "HUB_CREDENTIALS_ID": credential}
-    same_answers(servers, key, ids)
-    peer_rows = [row for via in ROUTES for row in side_by_side(
-        size, servers, "service" + ("_nginx" if via == "nginx" else ""),
-        "peer" + ("_nginx" if via == "nginx" else ""), PEER_WORKLOADS, wrk_env, via)]
+    wrk_env = {"HUB_KEY": key, "HUB_IDS": ",".join(ids), "HUB_CREDENTIALS_ID": credential,
+               "HUB_PLATFORM_KEY": platform_key, "HUB_E164S": ",".join(e164s)}
+    same_answers(servers, key, platform_key, ids, e164s)
+    peer_rows = [row for via, ours, theirs in PEER_PAIRS for row in side_by_side(
+        size, servers, ours, theirs, PEER_WORKLOADS, wrk_env, via)]
     pooled_rows = side_by_side(size, servers, "pooled", "service", POOLED_WORKLOADS, wrk_env,
                                extra=servers["pgbouncer"][0])
-    baseline_rows = (side_by_side(size, servers, "service", "baseline", POOLED_WORKLOADS,
+    baseline_rows = (side_by_side(size, servers, "service", "baseline", BASELINE_WORKLOADS,
                                   wrk_env) if "baseline" in servers else [])
     rows = []
     for name, script, what in WORKLOADS:
@@ -311,7 +331,9 @@ def measure(size, cluster, env, servers, log):
                  f"{floor[0] / hello_mean:.2f} | mean {floor[1]:.2f} | | | |")
     lines += ["", "Against the peer (bench/peers/: FastAPI + uvicorn + asyncpg + orjson), in the "
               "same rounds, alternating; ratios are the service's over the peer's, median of the "
-              "rounds (range); CPU is the servers' own processes per request (us):", "",
+              "rounds (range); CPU is the servers' own processes per request (us). Through "
+              "PgBouncer both go through the same one (the peer without asyncpg's statement "
+              "cache, as PgBouncer's transaction mode needs):", "",
               *table("service", "peer"), *peer_rows]
     lines += ["", "Through PgBouncer (deploy/pgbouncer.ini, transaction pooling) against a direct "
               "connection, the same code, alternating; ratios are through-pooler over direct; "
@@ -392,15 +414,17 @@ def carrier_check(env, log):
     ])
 
 
-def same_answers(servers, key, ids):
-    """The service and the peer answer the same status, type and bytes for the pages and
-    numbers measured, direct and behind nginx; else the run stops here."""
+def same_answers(servers, key, platform_key, ids, e164s):
+    """The service and the peer answer the same status, type and bytes for the pages,
+    numbers and routes measured, direct, behind nginx and through PgBouncer; else the run
+    stops here."""
     import http.client
 
     def fetch(port, path):
         client = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        bearer = platform_key if "/routes/" in path else key
         try:
-            client.request("GET", path, headers={"Authorization": f"Bearer {key}"})
+            client.request("GET", path, headers={"Authorization": f"Bearer {bearer}"})
             answer = client.getresponse()
             return answer.status, answer.getheader("Content-Type"), answer.read()
         finally:
@@ -410,14 +434,14 @@ def same_answers(servers, key, ids):
     cursor = json.loads(first[2])["next_cursor"]
     paths = ["/telephony/numbers?limit=50", "/telephony/numbers?limit=3",
              f"/telephony/numbers?limit=50&cursor={cursor}",
-             *(f"/telephony/numbers/{i}" for i in ids[:5])]
-    for route, prefix in ROUTES.items():
-        suffix = "" if route == "direct" else "_nginx"
+             *(f"/telephony/numbers/{i}" for i in ids[:5]),
+             *(f"/telephony/routes/{e}" for e in e164s[:5])]
+    for via, service, peer in PEER_PAIRS:
         for path in paths:
-            ours = fetch(servers["service" + suffix][1], prefix + path)
-            theirs = fetch(servers["peer" + suffix][1], prefix + path)
+            ours = fetch(servers[service][1], ROUTES[via] + path)
+            theirs = fetch(servers[peer][1], ROUTES[via] + path)
             if ours != theirs or ours[0] != 200:
-                raise SystemExit(f"the service and the peer answer {path} ({route}) differently:"
+                raise SystemExit(f"the service and the peer answer {path} ({via}) differently:"
                                  f"\n{ours}\n{theirs}")
 
 
@@ -529,6 +553,8 @@ def main():
                  "pooled": serve("wsgi:app", {**env, "DATABASE_URL": bouncer.url()}, logs),
                  "hello": serve("bench.hello:app", env, logs),
                  "peer": serve_peer(env, logs),
+                 "peer_pooled": serve_peer({**env, "DATABASE_URL": bouncer.url(),
+                                            "PEER_POOLED": "1"}, logs),
                  "pgbouncer": (bouncer.process, bouncer.port)}
         if BASELINE:
             named["baseline"] = serve("wsgi:app", env, logs, checkout=baseline(workdir))

@@ -13,8 +13,9 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import conninfo_to_dict
 
 from . import localpg
 
@@ -105,7 +106,10 @@ class PgBouncer:
         """The libpq URL of the upstream's database (or of the one `database_url` names,
         on the same server) through PgBouncer."""
         target = conninfo_to_dict(database_url) if database_url else self.upstream
-        return make_conninfo(**{**target, "host": "127.0.0.1", "port": str(self.port)})
+        # A URL, not key=value pairs: asyncpg (the benchmark's peer) reads only URLs.
+        user = quote(target.get("user", ""), safe="")
+        return (f"postgresql://{user}{'@' if user else ''}127.0.0.1:{self.port}/"
+                f"{quote(target.get('dbname', ''), safe='')}")
 
     def log(self):
         try:

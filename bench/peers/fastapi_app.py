@@ -4,8 +4,13 @@ Written as such a service would be, at its best settings: uvicorn with uvloop an
 httptools, an asyncpg pool per worker, orjson answers, one SELECT per request that
 also checks the key (SHA-256 of the bearer key, as the service keeps it), each
 number's JSON built from its columns. Only what `make bench` measures is here: the
-list of numbers (limit, cursor) and one number; the same statuses and bodies as the
-service for those, which bench/run.py checks byte for byte before it measures.
+list of numbers (limit, cursor), one number, and a call's route (platform keys); the
+same statuses and bodies as the service for those, which bench/run.py checks byte for
+byte before it measures.
+
+PEER_POOLED=1 is the peer through PgBouncer in transaction mode, as asyncpg's documents
+say to run it there: no statement cache (a prepared statement does not outlive its
+transaction's server connection) and no startup settings (PgBouncer refuses them).
 
 Run: DATABASE_URL=... uvicorn bench.peers.fastapi_app:app --workers 2 --loop uvloop
 --http httptools --no-access-log (bench/run.py does, from .venv-bench).
@@ -21,6 +26,7 @@ from datetime import datetime, timezone
 
 import asyncpg
 import orjson
+import phonenumbers
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 
@@ -31,7 +37,7 @@ POSITION = re.compile(r"n\|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)\|([0-9a-f-]{
 # (to_char, cheaper there than a strftime per field here).
 RFC3339 = """'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'"""
 COLUMNS = f"""n.id::text AS id, n.e164, n.provider, n.credentials_id::text AS credentials_id,
-             n.agent_id, n.inbound_enabled, n.outbound_enabled,
+             n.agent_id, n.inbound_enabled, n.outbound_enabled, n.fallback_e164,
              to_char(n.created_at AT TIME ZONE 'UTC', {RFC3339}) AS created_at,
              to_char(n.updated_at AT TIME ZONE 'UTC', {RFC3339}) AS updated_at"""
 # The key's check and the page in one statement: no key, no rows; a key, and its
@@ -52,6 +58,21 @@ GET = f"""
       LEFT JOIN numbers n ON n.id = $2 AND n.account_id = k.account_id
      WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND k.kind = 'account'
 """
+# A call's route: the platform key's check, the number by its unique index and its
+# credential, and the routing rule, in one statement.
+ROUTE = """
+    SELECT n.e164, n.account_id, n.id::text AS number_id, n.provider,
+           n.credentials_id::text AS credentials_id, p.sealing_key_id, n.agent_id,
+           n.inbound_enabled, n.outbound_enabled, n.fallback_e164,
+           CASE WHEN n.inbound_enabled AND n.agent_id IS NOT NULL THEN 'agent'
+                WHEN n.inbound_enabled AND n.fallback_e164 IS NOT NULL THEN 'fallback'
+                ELSE 'reject' END AS inbound
+      FROM api_keys k
+      LEFT JOIN (numbers n JOIN providers p ON p.id = n.credentials_id)
+             ON n.e164 = $2 AND ($3::text IS NULL OR n.account_id = $3)
+     WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND k.kind = 'platform'
+"""
+E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 EPOCH = ("1970-01-01T00:00:00.000000Z", "00000000-0000-0000-0000-000000000000")
 
 
@@ -68,9 +89,11 @@ class NoReset(asyncpg.Connection):
 async def lifespan(app):
     # One pool per worker process, as many connections as the service's worker has.
     size = int(os.environ.get("PEER_POOL_SIZE", "4"))
+    pooled = os.environ.get("PEER_POOLED") == "1"
     app.state.pool = await asyncpg.create_pool(
         os.environ["DATABASE_URL"], min_size=size, max_size=size, connection_class=NoReset,
-        server_settings={"plan_cache_mode": "force_generic_plan"})
+        **({"statement_cache_size": 0} if pooled else
+           {"server_settings": {"plan_cache_mode": "force_generic_plan"}}))
     yield
     await app.state.pool.close()
 
@@ -79,7 +102,8 @@ app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan
 
 
 def text(status, message, headers=None):
-    return PlainTextResponse(message, status, headers, media_type="text/plain; charset=utf-8")
+    return PlainTextResponse(message + "\n", status, headers,
+                             media_type="text/plain; charset=utf-8")
 
 
 def unauthorized():
@@ -146,3 +170,32 @@ async def get_number(request: Request, number_id: str):
     if row["id"] is None:
         return text(404, "phone number not found")
     return json(number(row))
+
+
+def is_valid_e164(value):
+    """libphonenumber's check, as the service makes it: only for a number with no route
+    (a registered number was valid when registered), to tell 400 from 404."""
+    try:
+        parsed = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return (phonenumbers.is_valid_number(parsed) and phonenumbers.format_number(
+        parsed, phonenumbers.PhoneNumberFormat.E164) == value)
+
+
+@app.get(PREFIX + "/routes/{e164}")
+async def get_route(request: Request, e164: str):
+    digest = key_hash(request)
+    if not digest:
+        return unauthorized()
+    if not E164.fullmatch(e164):
+        return text(400, "invalid e164: not a valid E.164 phone number")
+    row = await app.state.pool.fetchrow(ROUTE, digest, e164,
+                                        request.headers.get("x-account-id"))
+    if row is None:
+        return unauthorized()
+    if row["e164"] is None:
+        if not is_valid_e164(e164):
+            return text(400, "invalid e164: not a valid E.164 phone number")
+        return text(404, "phone number not found")
+    return json(dict(row.items()))
