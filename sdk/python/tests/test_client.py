@@ -71,13 +71,13 @@ def test_arguments_win_over_the_environment(environ: pytest.MonkeyPatch) -> None
     assert (headers["Authorization"], headers["X-Account-ID"]) == (f"Bearer {KEY}", "acct_arg")
 
 
-def test_every_request_names_the_sdk_and_asks_for_json() -> None:
+def test_every_request_names_the_sdk_and_asks_for_json_or_problem_details() -> None:
     with faults.scripted(faults.OK) as server:
         with Kataven(api_key=KEY, base_url=server.base_url) as client:
             client.telephony.numbers.get(UUID)
     headers = server.requests[0].headers
     assert headers["User-Agent"] == f"kataven-python/{__version__}"
-    assert headers["Accept"] == "application/json"
+    assert headers["Accept"] == "application/json, application/problem+json"
     assert "X-Account-ID" not in headers
 
 

@@ -12,6 +12,7 @@ same in the Node SDK:
   502, 503, 504; never another status.
 - Every POST carries an Idempotency-Key (the caller's, or one made for the call), the
   same on every attempt, so a retry after a lost answer never creates twice.
+- Errors are asked for as problem details (Accept), for their stable `code`.
 - Before retry n (0, 1, ...): min(0.5 * 2**n, 8) seconds less up to a quarter (jitter),
   or what the answer's Retry-After says.
 """
@@ -50,6 +51,7 @@ INITIAL_BACKOFF = 0.5
 MAX_BACKOFF = 8.0
 USER_AGENT = f"kataven-python/{__version__}"
 REPLAYED = "Idempotent-Replayed"
+ACCEPT = "application/json, application/problem+json"
 
 # Patched by the unit tests of backoff, which must not wait for real.
 sleep = time.sleep
@@ -112,7 +114,8 @@ class Settings:
         headers = {
             "Authorization": f"Bearer {self.api_key}",
             "User-Agent": USER_AGENT,
-            "Accept": "application/json",
+            # Success bodies are JSON; errors, problem details with a stable code.
+            "Accept": ACCEPT,
         }
         if self.account_id is not None:
             headers["X-Account-ID"] = self.account_id
