@@ -30,13 +30,15 @@ def path_id(name: str, value: str) -> str:
 def operation(operation_id: str, parse: Callable[[httpx.Response], T], *,
               path: Mapping[str, str] | None = None, body: Mapping[str, Any] | None = None,
               params: Mapping[str, Any] | None = None,
-              idempotency_key: str | None = None) -> Call[T]:
+              idempotency_key: str | None = None, read_back: Call[T] | None = None
+              ) -> Call[T]:
     """A Call of an operation of the service's document, with the HTTP method and path
     the document gives it (_operations.py); `path` fills in the path's {names}, each
-    value already one segment (path_id)."""
+    value already one segment (path_id). A change given `read_back` (the object's get)
+    answers the object it changed."""
     method, template = OPERATIONS[operation_id]
     return Call(method, template.format_map(path or {}), parse, body=body, params=params,
-                idempotency_key=idempotency_key)
+                idempotency_key=idempotency_key, read_back=read_back)
 
 
 def given(**fields: Any) -> dict[str, Any]:

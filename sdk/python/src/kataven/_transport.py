@@ -13,6 +13,8 @@ same in the Node SDK:
 - Every POST carries an Idempotency-Key (the caller's, or one made for the call), the
   same on every attempt, so a retry after a lost answer never creates twice.
 - Errors are asked for as problem details (Accept), for their stable `code`.
+- A PATCH asks for the changed object back (Prefer: return=representation); from a
+  service too old to send it (204), the object is read back with the call's `read_back`.
 - Before retry n (0, 1, ...): min(0.5 * 2**n, 8) seconds less up to a quarter (jitter),
   or what the answer's Retry-After says.
 """
@@ -51,6 +53,7 @@ INITIAL_BACKOFF = 0.5
 MAX_BACKOFF = 8.0
 USER_AGENT = f"kataven-python/{__version__}"
 REPLAYED = "Idempotent-Replayed"
+PREFER_REPRESENTATION = "return=representation"
 ACCEPT = "application/json, application/problem+json"
 
 # Patched by the unit tests of backoff, which must not wait for real.
@@ -132,6 +135,9 @@ class Call(Generic[T]):
     body: Mapping[str, Any] | None = None
     params: Mapping[str, Any] | None = None
     idempotency_key: str | None = None  # a POST's, when the caller chose it
+    # A change that asks for the object as it left it (Prefer: return=representation),
+    # and the call that reads it instead when a service ignores the preference (204).
+    read_back: Call[T] | None = None
 
 
 class RawResponse(Generic[T]):
@@ -163,6 +169,11 @@ class RawResponse(Generic[T]):
         """Whether the service answered with the kept answer of an earlier request with
         the same Idempotency-Key (a create retried after its answer was lost)."""
         return bool(self.http_response.headers.get(REPLAYED) == "true")
+
+    def answered_by(self, read_back: RawResponse[T]) -> RawResponse[T]:
+        """This answer's HTTP details, whose parse() gives what `read_back` read (a
+        change a service answered 204, read back with a second call)."""
+        return RawResponse(self.http_response, lambda _: read_back.parse(), self.retries)
 
     def parse(self) -> T:
         try:
@@ -293,8 +304,10 @@ class _BaseTransport:
         included: made once, so that the attempts are the same request."""
         headers = self._headers
         content = None
-        if call.body is not None or call.method == "POST":
+        if call.body is not None or call.method == "POST" or call.read_back is not None:
             headers = dict(headers)
+            if call.read_back is not None:
+                headers["Prefer"] = PREFER_REPRESENTATION
             if call.body is not None:
                 content = json.dumps(call.body, separators=(",", ":"),
                                      ensure_ascii=False).encode()
@@ -325,6 +338,12 @@ class Transport(_BaseTransport):
         self.http_client = http_client
 
     def send(self, call: Call[T]) -> RawResponse[T]:
+        raw = self._send(call)
+        if call.read_back is not None and raw.status_code == 204:  # it ignored Prefer
+            return raw.answered_by(self._send(call.read_back))
+        return raw
+
+    def _send(self, call: Call[T]) -> RawResponse[T]:
         url, headers, content = self._prepare(call)
         params = _params(call)
         attempts = _Attempts(call, self.settings)
@@ -351,6 +370,12 @@ class AsyncTransport(_BaseTransport):
         self.http_client = http_client
 
     async def send(self, call: Call[T]) -> RawResponse[T]:
+        raw = await self._send(call)
+        if call.read_back is not None and raw.status_code == 204:  # it ignored Prefer
+            return raw.answered_by(await self._send(call.read_back))
+        return raw
+
+    async def _send(self, call: Call[T]) -> RawResponse[T]:
         url, headers, content = self._prepare(call)
         params = _params(call)
         attempts = _Attempts(call, self.settings)

@@ -74,10 +74,12 @@ def _get(number_id: str) -> Call[PhoneNumber]:
     return operation(OPERATION_IDS["get"], _number, path=_item(number_id))
 
 
-def _update(name: str, number_id: str, **fields: str | bool | None | NotGiven) -> Call[None]:
-    """The PATCH of method `name`: update, pin or unpin."""
-    return operation(OPERATION_IDS[name], _nothing, path=_item(number_id),
-                     body=given(**fields))
+def _update(name: str, number_id: str, **fields: str | bool | None | NotGiven
+            ) -> Call[PhoneNumber]:
+    """The PATCH of method `name` (update, pin or unpin), answering the number as it left
+    it; read back with a GET from a service too old to send it."""
+    return operation(OPERATION_IDS[name], _number, path=_item(number_id),
+                     body=given(**fields), read_back=_get(number_id))
 
 
 def _delete(number_id: str) -> Call[None]:
@@ -109,18 +111,23 @@ class Numbers(SyncAPIResource):
 
     def update(self, number_id: str, *, agent_id: str | None | NotGiven = NOT_GIVEN,
                inbound_enabled: bool | NotGiven = NOT_GIVEN,
-               outbound_enabled: bool | NotGiven = NOT_GIVEN) -> None:
-        """Change what is given: agent_id=None unpins; NOT_GIVEN fields are not sent."""
+               outbound_enabled: bool | NotGiven = NOT_GIVEN) -> PhoneNumber:
+        """Change what is given: agent_id=None unpins; NOT_GIVEN fields are not sent.
+
+        Returns the number as the change left it, which the service sends back in the
+        same answer (Prefer: return=representation). A service too old for that answers
+        204: the number is then read back with a GET, one more request, which would also
+        show a change someone made in between. The same holds for pin and unpin."""
         return self._run(_update("update", number_id, agent_id=agent_id,
                                  inbound_enabled=inbound_enabled,
                                  outbound_enabled=outbound_enabled))
 
-    def pin(self, number_id: str, agent_id: str) -> None:
-        """Route the number's calls to an agent."""
+    def pin(self, number_id: str, agent_id: str) -> PhoneNumber:
+        """Route the number's calls to an agent; returns the number as it left it."""
         return self._run(_update("pin", number_id, agent_id=agent_id))
 
-    def unpin(self, number_id: str) -> None:
-        """Pin the number to no agent."""
+    def unpin(self, number_id: str) -> PhoneNumber:
+        """Pin the number to no agent; returns the number as it left it."""
         return self._run(_update("unpin", number_id, agent_id=None))
 
     def delete(self, number_id: str) -> None:
@@ -153,15 +160,17 @@ class AsyncNumbers(AsyncAPIResource):
 
     async def update(self, number_id: str, *, agent_id: str | None | NotGiven = NOT_GIVEN,
                      inbound_enabled: bool | NotGiven = NOT_GIVEN,
-                     outbound_enabled: bool | NotGiven = NOT_GIVEN) -> None:
+                     outbound_enabled: bool | NotGiven = NOT_GIVEN) -> PhoneNumber:
+        """As Numbers.update: the number as the change left it (read back with a GET
+        from a service too old to send it)."""
         return await self._run(_update("update", number_id, agent_id=agent_id,
                                        inbound_enabled=inbound_enabled,
                                        outbound_enabled=outbound_enabled))
 
-    async def pin(self, number_id: str, agent_id: str) -> None:
+    async def pin(self, number_id: str, agent_id: str) -> PhoneNumber:
         return await self._run(_update("pin", number_id, agent_id=agent_id))
 
-    async def unpin(self, number_id: str) -> None:
+    async def unpin(self, number_id: str) -> PhoneNumber:
         return await self._run(_update("unpin", number_id, agent_id=None))
 
     async def delete(self, number_id: str) -> None:

@@ -67,10 +67,13 @@ def _get(provider_id: str) -> Call[Provider]:
 
 
 def _update(provider_id: str, label: str | None | NotGiven,
-            credentials: Mapping[str, str] | NotGiven) -> Call[None]:
+            credentials: Mapping[str, str] | NotGiven) -> Call[Provider]:
+    """The PATCH, answering the credential as it left it; read back with a GET from a
+    service too old to send it."""
     body = given(label=label, credentials=credentials if isinstance(credentials, NotGiven)
                  else dict(credentials))
-    return operation(OPERATION_IDS["update"], _nothing, path=_item(provider_id), body=body)
+    return operation(OPERATION_IDS["update"], _provider, path=_item(provider_id), body=body,
+                     read_back=_get(provider_id))
 
 
 def _delete(provider_id: str) -> Call[None]:
@@ -97,9 +100,14 @@ class Providers(SyncAPIResource):
         return self._run(_get(provider_id))
 
     def update(self, provider_id: str, *, label: str | None | NotGiven = NOT_GIVEN,
-               credentials: Mapping[str, str] | NotGiven = NOT_GIVEN) -> None:
+               credentials: Mapping[str, str] | NotGiven = NOT_GIVEN) -> Provider:
         """Change the label, or rotate the credentials in place (the numbers bound to
-        it need no change). Fields left NOT_GIVEN are not sent."""
+        it need no change). Fields left NOT_GIVEN are not sent.
+
+        Returns the credential as the change left it, which the service sends back in
+        the same answer (Prefer: return=representation). A service too old for that
+        answers 204: the credential is then read back with a GET, one more request,
+        which would also show a change someone made in between."""
         return self._run(_update(provider_id, label, credentials))
 
     def delete(self, provider_id: str) -> None:
@@ -128,7 +136,9 @@ class AsyncProviders(AsyncAPIResource):
         return await self._run(_get(provider_id))
 
     async def update(self, provider_id: str, *, label: str | None | NotGiven = NOT_GIVEN,
-                     credentials: Mapping[str, str] | NotGiven = NOT_GIVEN) -> None:
+                     credentials: Mapping[str, str] | NotGiven = NOT_GIVEN) -> Provider:
+        """As Providers.update: the credential as the change left it (read back with a
+        GET from a service too old to send it)."""
         return await self._run(_update(provider_id, label, credentials))
 
     async def delete(self, provider_id: str) -> None:
