@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from ..._models import PhoneNumber
+from ..._models import PhoneNumber, ProviderName
 from ..._resource import (
     AsyncAPIResource,
     SyncAPIResource,
@@ -45,7 +45,7 @@ def _nothing(response: httpx.Response) -> None:
 _page = page_parser("numbers", PhoneNumber.from_json)
 
 
-def _create(e164: str, credentials_id: str, provider: str | None, agent_id: str | None,
+def _create(e164: str, credentials_id: str, provider: ProviderName | None, agent_id: str | None,
             inbound_enabled: bool, outbound_enabled: bool,
             idempotency_key: str | None) -> Call[PhoneNumber]:
     body: dict[str, object] = {"e164": e164, "credentials_id": credentials_id,
@@ -59,7 +59,7 @@ def _create(e164: str, credentials_id: str, provider: str | None, agent_id: str 
                      idempotency_key=idempotency_key)
 
 
-def _list(agent_id: str | None, credentials_id: str | None, provider: str | None,
+def _list(agent_id: str | None, credentials_id: str | None, provider: ProviderName | None,
           e164: str | None, limit: int | None) -> Call[Page[PhoneNumber]]:
     return operation(OPERATION_IDS["list"], _page, params={
         "agent_id": agent_id, "credentials_id": credentials_id, "provider": provider,
@@ -91,7 +91,7 @@ class Numbers(SyncAPIResource):
 
     operation_ids = OPERATION_IDS
 
-    def create(self, *, e164: str, credentials_id: str, provider: str | None = None,
+    def create(self, *, e164: str, credentials_id: str, provider: ProviderName | None = None,
                agent_id: str | None = None, inbound_enabled: bool = True,
                outbound_enabled: bool = True, idempotency_key: str | None = None
                ) -> PhoneNumber:
@@ -101,8 +101,8 @@ class Numbers(SyncAPIResource):
                                  outbound_enabled, idempotency_key))
 
     def list(self, *, agent_id: str | None = None, credentials_id: str | None = None,
-             provider: str | None = None, e164: str | None = None, limit: int | None = None,
-             cursor: str | None = None) -> SyncPager[PhoneNumber]:
+             provider: ProviderName | None = None, e164: str | None = None,
+             limit: int | None = None, cursor: str | None = None) -> SyncPager[PhoneNumber]:
         """Every matching number, oldest first, a page (of `limit`) at a time."""
         return self._pager(_list(agent_id, credentials_id, provider, e164, limit), cursor)
 
@@ -143,7 +143,7 @@ class AsyncNumbers(AsyncAPIResource):
 
     operation_ids = OPERATION_IDS
 
-    async def create(self, *, e164: str, credentials_id: str, provider: str | None = None,
+    async def create(self, *, e164: str, credentials_id: str, provider: ProviderName | None = None,
                      agent_id: str | None = None, inbound_enabled: bool = True,
                      outbound_enabled: bool = True, idempotency_key: str | None = None
                      ) -> PhoneNumber:
@@ -151,8 +151,8 @@ class AsyncNumbers(AsyncAPIResource):
                                        inbound_enabled, outbound_enabled, idempotency_key))
 
     def list(self, *, agent_id: str | None = None, credentials_id: str | None = None,
-             provider: str | None = None, e164: str | None = None, limit: int | None = None,
-             cursor: str | None = None) -> AsyncPager[PhoneNumber]:
+             provider: ProviderName | None = None, e164: str | None = None,
+             limit: int | None = None, cursor: str | None = None) -> AsyncPager[PhoneNumber]:
         return self._pager(_list(agent_id, credentials_id, provider, e164, limit), cursor)
 
     async def get(self, number_id: str) -> PhoneNumber:

@@ -6,7 +6,7 @@ from typing import Mapping
 
 import httpx
 
-from ..._models import Provider
+from ..._models import Provider, ProviderName
 from ..._resource import (
     AsyncAPIResource,
     SyncAPIResource,
@@ -45,7 +45,7 @@ def _nothing(response: httpx.Response) -> None:
 _page = page_parser("providers", Provider.from_json)
 
 
-def _create(provider: str, credentials: Mapping[str, str], label: str | None,
+def _create(provider: ProviderName, credentials: Mapping[str, str], label: str | None,
             idempotency_key: str | None) -> Call[Provider]:
     body: dict[str, object] = {"provider": provider, "credentials": dict(credentials)}
     if label is not None:
@@ -85,7 +85,7 @@ class Providers(SyncAPIResource):
 
     operation_ids = OPERATION_IDS
 
-    def create(self, *, provider: str, credentials: Mapping[str, str],
+    def create(self, *, provider: ProviderName, credentials: Mapping[str, str],
                label: str | None = None, idempotency_key: str | None = None) -> Provider:
         """Add a credential. Every attempt sends the same Idempotency-Key (yours, or one
         made for this call), so a retry never stores it twice."""
@@ -124,7 +124,7 @@ class AsyncProviders(AsyncAPIResource):
 
     operation_ids = OPERATION_IDS
 
-    async def create(self, *, provider: str, credentials: Mapping[str, str],
+    async def create(self, *, provider: ProviderName, credentials: Mapping[str, str],
                      label: str | None = None, idempotency_key: str | None = None) -> Provider:
         return await self._run(_create(provider, credentials, label, idempotency_key))
 
