@@ -113,6 +113,11 @@ class Settings:
         return (f"Settings(base_url={self.base_url!r}, account_id={self.account_id!r}, "
                 f"timeout={self.timeout!r}, max_retries={self.max_retries!r})")
 
+    def described(self) -> str:
+        """The settings a client's repr shows: all but the key."""
+        return (f"base_url={self.base_url!r} account_id={self.account_id!r} "
+                f"timeout={float(self.timeout)!r} max_retries={self.max_retries!r}")
+
     def headers(self) -> dict[str, str]:
         headers = {
             "Authorization": f"Bearer {self.api_key}",

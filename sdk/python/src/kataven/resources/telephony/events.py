@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from ..._models import Event, EventType
 from ..._resource import (
     AsyncAPIResource,
+    RawMethods,
     SyncAPIResource,
     operation,
     to_async_raw_page,
@@ -71,13 +72,15 @@ class AsyncEvents(AsyncAPIResource):
         return AsyncEventsWithRawResponse(AsyncEvents(self._transport, raw=True))
 
 
-class EventsWithRawResponse:
+class EventsWithRawResponse(RawMethods):
     """`list` returning its first page's RawResponse."""
 
     def __init__(self, raw: Events) -> None:
+        super().__init__(raw)
         self.list = to_raw_page(raw.list)
 
 
-class AsyncEventsWithRawResponse:
+class AsyncEventsWithRawResponse(RawMethods):
     def __init__(self, raw: AsyncEvents) -> None:
+        super().__init__(raw)
         self.list = to_async_raw_page(raw.list)

@@ -7,6 +7,7 @@ import httpx
 from ..._models import PhoneNumber, ProviderName
 from ..._resource import (
     AsyncAPIResource,
+    RawMethods,
     SyncAPIResource,
     given,
     operation,
@@ -181,11 +182,12 @@ class AsyncNumbers(AsyncAPIResource):
         return AsyncNumbersWithRawResponse(AsyncNumbers(self._transport, raw=True))
 
 
-class NumbersWithRawResponse:
+class NumbersWithRawResponse(RawMethods):
     """The same methods, returning a RawResponse (`.parse()` gives the result); `list`
     returns its first page's."""
 
     def __init__(self, raw: Numbers) -> None:
+        super().__init__(raw)
         self.create = to_raw(raw.create)
         self.list = to_raw_page(raw.list)
         self.get = to_raw(raw.get)
@@ -195,8 +197,9 @@ class NumbersWithRawResponse:
         self.delete = to_raw(raw.delete)
 
 
-class AsyncNumbersWithRawResponse:
+class AsyncNumbersWithRawResponse(RawMethods):
     def __init__(self, raw: AsyncNumbers) -> None:
+        super().__init__(raw)
         self.create = to_async_raw(raw.create)
         self.list = to_async_raw_page(raw.list)
         self.get = to_async_raw(raw.get)

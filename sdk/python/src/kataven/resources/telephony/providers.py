@@ -9,6 +9,7 @@ import httpx
 from ..._models import Provider, ProviderName
 from ..._resource import (
     AsyncAPIResource,
+    RawMethods,
     SyncAPIResource,
     given,
     operation,
@@ -149,11 +150,12 @@ class AsyncProviders(AsyncAPIResource):
         return AsyncProvidersWithRawResponse(AsyncProviders(self._transport, raw=True))
 
 
-class ProvidersWithRawResponse:
+class ProvidersWithRawResponse(RawMethods):
     """The same methods, returning a RawResponse (`.parse()` gives the result); `list`
     returns its first page's."""
 
     def __init__(self, raw: Providers) -> None:
+        super().__init__(raw)
         self.create = to_raw(raw.create)
         self.list = to_raw_page(raw.list)
         self.get = to_raw(raw.get)
@@ -161,8 +163,9 @@ class ProvidersWithRawResponse:
         self.delete = to_raw(raw.delete)
 
 
-class AsyncProvidersWithRawResponse:
+class AsyncProvidersWithRawResponse(RawMethods):
     def __init__(self, raw: AsyncProviders) -> None:
+        super().__init__(raw)
         self.create = to_async_raw(raw.create)
         self.list = to_async_raw_page(raw.list)
         self.get = to_async_raw(raw.get)
