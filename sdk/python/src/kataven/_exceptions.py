@@ -39,7 +39,9 @@ class KatavenError(Exception):
 
 
 class APIConnectionError(KatavenError):
-    """No answer came: the connection was refused, reset or closed before an answer."""
+    """No answer came: the connection was refused, reset or closed before an answer. The
+    message names the host tried and the system's cause (`could not connect to
+    api.kataven.ai:443: name not resolved (...)`)."""
 
     def __init__(self, message: str = "connection error", *, request: httpx.Request | None = None):
         super().__init__(message)
@@ -48,7 +50,8 @@ class APIConnectionError(KatavenError):
 
 
 class APITimeoutError(APIConnectionError):
-    """The call's time budget (`timeout`) ran out while a request was under way."""
+    """The call's time budget (`timeout`) ran out while a request was under way; the
+    message names the budget (`no answer within the call's 30.0 s budget`)."""
 
     def __init__(self, message: str = "the call's time budget ran out", *,
                  request: httpx.Request | None = None):

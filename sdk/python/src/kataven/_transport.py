@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import errno
 import json
 import logging
 import math
 import os
 import random
+import socket
+import ssl
 import sys
 import time
 import uuid
@@ -217,11 +220,12 @@ class _Budget(dict[str, "float | None"]):
 class _Attempts(Generic[T]):
     """One call's attempts: its deadline, what they did, and whether to try again."""
 
-    __slots__ = ("call", "deadline", "extensions", "max_retries", "retries",
+    __slots__ = ("call", "settings", "deadline", "extensions", "max_retries", "retries",
                  "may_have_reached")
 
     def __init__(self, call: Call[T], settings: Settings) -> None:
         self.call = call
+        self.settings = settings
         self.deadline = time.monotonic() + settings.timeout
         self.extensions = {"timeout": _Budget(self.deadline)}
         self.max_retries = settings.max_retries
@@ -231,7 +235,7 @@ class _Attempts(Generic[T]):
     def next(self) -> dict[str, _Budget]:
         """The next attempt's httpx extensions: its timeouts, what is left of the budget."""
         if self.deadline - time.monotonic() <= 0:
-            raise APITimeoutError()
+            raise self._timeout(None)
         return self.extensions
 
     def answered(self, response: httpx.Response) -> RawResponse[T] | float:
@@ -262,15 +266,21 @@ class _Attempts(Generic[T]):
         attempt = self.retries + 1
         if isinstance(exc, httpx.TimeoutException):  # each attempt may take all that is left
             self._log(attempt, request, "APITimeoutError", "raised", None)
-            raise APITimeoutError(request=request) from exc
+            raise self._timeout(request) from exc
         retryable = isinstance(exc, RETRY_ERRORS)
         wait = self._next_wait(retryable, None) if retryable else None
         self._log(attempt, request, type(exc).__name__, _then(wait), None)
         if wait is None:
-            raise APIConnectionError(f"{type(exc).__name__}: {exc}", request=request) from exc
+            where = request.url if request is not None else httpx.URL(self.settings.base_url)
+            raise APIConnectionError(connection_failure(exc, where), request=request) from exc
         if not isinstance(exc, httpx.ConnectError):
             self.may_have_reached = True
         return wait
+
+    def _timeout(self, request: httpx.Request | None) -> APITimeoutError:
+        return APITimeoutError(
+            f"no answer within the call's {float(self.settings.timeout)} s budget",
+            request=request)
 
     def _next_wait(self, retryable: bool, asked: float | None) -> float | None:
         """The wait before the next attempt, or None when there is none."""
@@ -292,6 +302,47 @@ class _Attempts(Generic[T]):
         # Never a header value or a body: they hold the key and the credentials.
         logger.debug("%s %s attempt %d: %s; %s; request id %s", self.call.method, path,
                      attempt, outcome, then, request_id or "-")
+
+
+# What the system's errors mean, in words; the error's own name follows in parentheses.
+REASONS = {
+    errno.ECONNREFUSED: "connection refused", errno.ECONNRESET: "connection reset",
+    errno.ECONNABORTED: "connection aborted", errno.EPIPE: "connection closed",
+    errno.ETIMEDOUT: "timed out", errno.ENETUNREACH: "network unreachable",
+    errno.EHOSTUNREACH: "host unreachable",
+}
+DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def connection_failure(exc: httpx.HTTPError, url: httpx.URL) -> str:
+    """The host an attempt tried and what the system said, e.g. `could not connect to
+    api.kataven.ai:443: name not resolved (Name or service not known)`, or `no answer
+    from 127.0.0.1:8000: connection reset (ECONNRESET)` once connected."""
+    where = f"{url.host}:{url.port or DEFAULT_PORTS.get(url.scheme, '?')}"
+    verb = "could not connect to" if isinstance(exc, httpx.ConnectError) else "no answer from"
+    return f"{verb} {where}: {system_cause(exc)}"
+
+
+def system_cause(exc: BaseException) -> str:
+    """The cause at the bottom of an httpx error's chain (httpx wraps httpcore's, which
+    wraps the socket's OSError; anyio adds one more), in words."""
+    system: OSError | None = None
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        if isinstance(link, OSError) and link.errno is not None:
+            system = link
+        link = link.__cause__ or link.__context__
+    if isinstance(system, socket.gaierror):
+        return f"name not resolved ({system.strerror})"
+    if isinstance(system, ssl.SSLError):
+        return f"TLS failed ({getattr(system, 'verify_message', None) or system.reason})"
+    if system is not None and system.errno is not None:
+        name = errno.errorcode.get(system.errno, f"errno {system.errno}")
+        reason = REASONS.get(system.errno) or (system.strerror or "failed").lower()
+        return f"{reason} ({name})"
+    return str(exc).rstrip(".") or type(exc).__name__
 
 
 def _then(wait: float | None) -> str:
