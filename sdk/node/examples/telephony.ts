@@ -3,8 +3,11 @@
 //   KATAVEN_API_KEY=kvn_... KATAVEN_BASE_URL=http://127.0.0.1:8000/api/v1 node telephony.js
 import {
   Kataven,
+  APIStatusError,
+  BadRequestError,
   ConflictError,
   NotFoundError,
+  type ErrorCode,
   type Event,
   type Page,
   type PhoneNumber,
@@ -90,7 +93,18 @@ try {
   check(false, "a credential in use cannot be deleted");
 } catch (error) {
   if (!(error instanceof ConflictError)) throw error;
+  const code: ErrorCode | undefined = error.code;
+  check(code === "credential_in_use" && error.field === undefined, "the conflict's code");
   console.log(error.status, error.message, error.requestId, error.headers.get("x-request-id"));
+}
+// A duplicate is a 400, told apart from other 400s by its code.
+try {
+  await client.telephony.numbers.create({ e164, credentials_id: cred.id });
+  check(false, "a number is registered once");
+} catch (error) {
+  if (!(error instanceof BadRequestError && error.code === "duplicate_number")) throw error;
+  const field: string | undefined = error.field;
+  check(field === "e164" && String(error).startsWith("BadRequestError: 400 duplicate number"), "the duplicate");
 }
 // Who changed the number, newest first.
 const history: Event[] = [];
@@ -114,7 +128,7 @@ try {
 console.log(`example passed: ${e164}`);
 
 // What the types refuse (checked by tsc, never run).
-export async function refused(n: PhoneNumber, credentialsId: string): Promise<void> {
+export async function refused(n: PhoneNumber, credentialsId: string, error: APIStatusError): Promise<void> {
   // @ts-expect-error: an unknown provider
   await client.telephony.providers.create({ provider: "sip", credentials: {} });
   // @ts-expect-error: e164 is required
@@ -129,5 +143,7 @@ export async function refused(n: PhoneNumber, credentialsId: string): Promise<vo
   n.id = "another";
   // @ts-expect-error: not an event type
   client.telephony.events.list({ type: "number.pinned" });
+  // @ts-expect-error: not an error code (a misspelt one)
+  if (error.code === "duplicate_numbr") return;
   void nothing;
 }

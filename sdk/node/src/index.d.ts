@@ -24,6 +24,8 @@ export type NumberListParams = Query<operations["listNumbers"]>;
 /** Who changed which credential or number, and when; `data` holds what changed. */
 export type Event = Result<Schemas["Event"]>;
 export type EventListParams = Query<operations["listEvents"]>;
+/** The service's error codes: a closed set, stable across versions (its Problem schema). */
+export type ErrorCode = Schemas["Problem"]["code"];
 
 export type { components, operations, paths } from "./openapi.js";
 
@@ -159,17 +161,26 @@ export interface APIStatusErrorFields {
   message: string;
   requestId?: string | null;
   headers?: Headers;
+  code?: ErrorCode;
+  field?: string;
 }
 
 /** An answer with an error status. */
 export declare class APIStatusError extends KatavenError {
   constructor(fields: APIStatusErrorFields);
   readonly status: number;
-  /** The service's one-line message (the text/plain body). */
+  /** The service's one-line message, naming the field (problem details' `detail`). */
   readonly message: string;
+  /** What to tell errors apart by, e.g. "duplicate_number"; undefined when the answer
+   * carries none (a proxy's own 502 or 429). */
+  readonly code: ErrorCode | undefined;
+  /** The field or parameter at fault (a dotted path, e.g. "e164"), when one is. */
+  readonly field: string | undefined;
   /** X-Request-ID: quote it to support. */
   readonly requestId: string | null;
   readonly headers: Headers;
+  /** "BadRequestError: 400 <message> (request id <id>)" */
+  toString(): string;
 }
 export declare class BadRequestError extends APIStatusError {}
 export declare class AuthenticationError extends APIStatusError {}

@@ -2,7 +2,7 @@
 // and Retry-After, the Idempotency-Key of every POST, the debug log, and the errors.
 // Resources only say which operation they call.
 import { randomUUID } from "node:crypto";
-import { APIConnectionError, APITimeoutError, KatavenError, errorForStatus } from "./errors.js";
+import { APIConnectionError, APITimeoutError, KatavenError, errorForAnswer } from "./errors.js";
 import { VERSION } from "./version.js";
 
 // Answers worth another attempt. Any other error status is final: a 409 here is a real
@@ -93,12 +93,7 @@ export class Transport {
           retries,
         };
       }
-      const failure = error ?? errorForStatus({
-        status: response.status,
-        message: text.replace(/\r?\n$/, "") || `${response.status} status code (no body)`,
-        requestId,
-        headers: response.headers,
-      });
+      const failure = error ?? errorForAnswer({ status: response.status, headers: response.headers, text });
       const wait = this.#wait(call, retries, deadline, failure, response);
       this.#log({ ...log, status: response?.status ?? null, error: error ?? null, wait });
       if (wait === null) throw failure;
@@ -156,7 +151,8 @@ export class Transport {
 
   #headers(call, method, body) {
     const headers = {
-      Accept: "application/json",
+      // Success bodies are JSON; errors, problem details with a stable code.
+      Accept: "application/json, application/problem+json",
       Authorization: `Bearer ${this.#apiKey}`,
       "User-Agent": `kataven-node/${VERSION}`,
     };

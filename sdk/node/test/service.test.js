@@ -183,6 +183,7 @@ describe("events", () => {
     const error = await rejection(collect(accountClient().telephony.events.list({ object_id: "nope" })));
     assert.ok(error instanceof BadRequestError);
     assert.equal(error.message, "invalid query: object_id: not a valid UUID");
+    assert.deepEqual([error.code, error.field], ["invalid_parameter", "object_id"]);
   });
 });
 
@@ -236,7 +237,26 @@ describe("errors from the service", () => {
     assert.ok(error instanceof BadRequestError);
     assert.equal(error.status, 400);
     assert.equal(error.message, "invalid body: e164: not a valid E.164 phone number");
-    assert.equal(error.headers.get("content-type"), "text/plain; charset=utf-8");
+    assert.deepEqual([error.code, error.field], ["invalid_body", "e164"]);
+    assert.equal(error.headers.get("content-type"), "application/problem+json");
+    assert.equal(error.requestId, error.headers.get("x-request-id"));
+  });
+
+  test("a duplicate number is told apart by its code, not its message", async () => {
+    const client = accountClient();
+    const cred = await client.telephony.providers.create({ provider: "twilio", credentials: TWILIO });
+    const e164 = uniqueE164();
+    await client.telephony.numbers.create({ e164, credentials_id: cred.id });
+    const error = await rejection(client.telephony.numbers.create({ e164, credentials_id: cred.id }));
+    assert.ok(error instanceof BadRequestError);
+    assert.deepEqual([error.status, error.code, error.field], [400, "duplicate_number", "e164"]);
+    assert.equal(error.message, `duplicate number: ${e164} is already registered`);
+    assert.equal(String(error), `BadRequestError: 400 duplicate number: ${e164} is already registered (request id ${error.requestId})`);
+  });
+
+  test("an error with nothing at fault has a code and no field", async () => {
+    const error = await rejection(accountClient().telephony.numbers.get("00000000-0000-4000-8000-000000000000"));
+    assert.deepEqual([error.code, error.field, error.message], ["not_found", undefined, "phone number not found"]);
   });
 
   test("an unknown key is an AuthenticationError", async () => {
