@@ -104,7 +104,9 @@ export interface ProviderMethods {
   list(params?: ProviderListParams, options?: RequestOptions): ListResult<Provider>;
   create(body: ProviderCreateParams, options?: RequestOptions): Promise<Provider>;
   get(id: string, options?: RequestOptions): Promise<Provider>;
-  update(id: string, body: ProviderUpdateParams, options?: RequestOptions): Promise<void>;
+  /** Resolves to the credential as the change left it (from the change's own answer; a
+   * service too old to send it answers 204, and the credential is read back with a get). */
+  update(id: string, body: ProviderUpdateParams, options?: RequestOptions): Promise<Provider>;
   delete(id: string, options?: RequestOptions): Promise<void>;
 }
 
@@ -112,9 +114,12 @@ export interface NumberMethods {
   list(params?: NumberListParams, options?: RequestOptions): ListResult<PhoneNumber>;
   create(body: NumberCreateParams, options?: RequestOptions): Promise<PhoneNumber>;
   get(id: string, options?: RequestOptions): Promise<PhoneNumber>;
-  update(id: string, body: NumberUpdateParams, options?: RequestOptions): Promise<void>;
-  pin(id: string, agentId: string, options?: RequestOptions): Promise<void>;
-  unpin(id: string, options?: RequestOptions): Promise<void>;
+  /** update, pin and unpin resolve to the number as the change left it (from the change's
+   * own answer; a service too old to send it answers 204, and the number is read back
+   * with a get). */
+  update(id: string, body: NumberUpdateParams, options?: RequestOptions): Promise<PhoneNumber>;
+  pin(id: string, agentId: string, options?: RequestOptions): Promise<PhoneNumber>;
+  unpin(id: string, options?: RequestOptions): Promise<PhoneNumber>;
   delete(id: string, options?: RequestOptions): Promise<void>;
 }
 

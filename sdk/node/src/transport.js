@@ -65,15 +65,16 @@ export class Transport {
   /**
    * One call: attempts until an answer is final, the retries are spent, or the next wait
    * would end past the budget. Resolves to { data, status, headers, requestId, replayed,
-   * retries }; throws the last error otherwise.
+   * retries }; throws the last error otherwise. `representation`: a change that asks for
+   * the changed object back (Prefer: return=representation).
    */
-  async request({ method, path, query, body, options = {} }) {
+  async request({ method, path, query, body, representation = false, options = {} }) {
     const call = this.#callSettings(options);
     const deadline = performance.now() + call.timeout;
     const url = this.#url(path, query);
     const init = {
       method,
-      headers: this.#headers(call, method, body),
+      headers: this.#headers(call, method, body, representation),
       body: body === undefined ? undefined : JSON.stringify(body),
     };
     let sentBefore = false; // an earlier attempt may have reached the server
@@ -149,7 +150,7 @@ export class Transport {
     return url;
   }
 
-  #headers(call, method, body) {
+  #headers(call, method, body, representation) {
     const headers = {
       // Success bodies are JSON; errors, problem details with a stable code.
       Accept: "application/json, application/problem+json",
@@ -158,6 +159,8 @@ export class Transport {
     };
     if (call.accountId !== null && call.accountId !== undefined) headers["X-Account-ID"] = call.accountId;
     if (body !== undefined) headers["Content-Type"] = "application/json";
+    // A change that answers the object as it left it (RFC 7240), not a bare 204.
+    if (representation) headers.Prefer = "return=representation";
     // Every POST creates, and is sent with a key made once per call: every attempt sends
     // the same one, so a retry after a lost answer replays it instead of creating twice.
     if (method === "POST") headers["Idempotency-Key"] = call.idempotencyKey ?? randomUUID();

@@ -126,7 +126,7 @@ describe("what is sent", () => {
   });
 
   test("bodies as given: null sends null (unpin), absent fields stay out", async () => {
-    await withServer(() => ({ status: 204 }), async (server) => {
+    await withServer(() => JSON_OK({ id: "n1" }), async (server) => {
       const numbers = new Kataven({ apiKey: "k", baseURL: server.baseURL }).telephony.numbers;
       await numbers.unpin("n1");
       await numbers.pin("n1", "agent_7");
@@ -135,6 +135,36 @@ describe("what is sent", () => {
         ["PATCH", { agent_id: null }],
         ["PATCH", { agent_id: "agent_7" }],
         ["PATCH", { inbound_enabled: false }],
+      ]);
+    });
+  });
+
+  test("a change asks for the changed object back, and resolves to it", async () => {
+    const changed = { id: "n1", agent_id: "agent_7" };
+    await withServer(() => ({ ...JSON_OK(changed), headers: { "Content-Type": "application/json", "Preference-Applied": "return=representation" } }), async (server) => {
+      const telephony = new Kataven({ apiKey: "k", baseURL: server.baseURL }).telephony;
+      assert.deepEqual(await telephony.numbers.pin("n1", "agent_7"), changed);
+      assert.deepEqual(await telephony.numbers.unpin("n1"), changed);
+      assert.deepEqual(await telephony.numbers.update("n1", { inbound_enabled: false }), changed);
+      assert.deepEqual(await telephony.providers.update("p1", { label: "x" }), changed);
+      const raw = await telephony.numbers.withRawResponse.pin("n1", "agent_7");
+      assert.deepEqual([raw.status, raw.data, raw.headers.get("preference-applied")], [200, changed, "return=representation"]);
+      assert.deepEqual(server.received.map((r) => [r.method, r.headers.prefer]), Array(5).fill(["PATCH", "return=representation"]));
+    });
+  });
+
+  test("a change answered 204 by an older service is read back with a get", async () => {
+    const number = { id: "n1", agent_id: "agent_7" };
+    await withServer((request) => (request.method === "PATCH" ? { status: 204 } : JSON_OK(number)), async (server) => {
+      const telephony = new Kataven({ apiKey: "k", baseURL: server.baseURL }).telephony;
+      assert.deepEqual(await telephony.numbers.pin("n1", "agent_7"), number);
+      assert.deepEqual(await telephony.providers.update("p1", { label: "x" }), number);
+      const raw = await telephony.numbers.withRawResponse.unpin("n1");
+      assert.deepEqual([raw.status, raw.data], [204, number]); // the change's answer, the object read back
+      assert.deepEqual(server.received.map((r) => `${r.method} ${r.url}`), [
+        "PATCH /api/v1/telephony/numbers/n1", "GET /api/v1/telephony/numbers/n1",
+        "PATCH /api/v1/telephony/providers/p1", "GET /api/v1/telephony/providers/p1",
+        "PATCH /api/v1/telephony/numbers/n1", "GET /api/v1/telephony/numbers/n1",
       ]);
     });
   });

@@ -132,8 +132,9 @@ describe("lost answers", { concurrency: true }, () => {
       const client = throughProxy(proxy);
       const cred = await client.telephony.providers.create({ provider: "twilio", credentials: TWILIO });
       const number = await client.telephony.numbers.create({ e164: uniqueE164(), credentials_id: cred.id });
-      await client.telephony.numbers.pin(number.id, "agent_lost");
-      assert.deepEqual(proxy.received.filter((r) => r.method === "PATCH").map((r) => r.status), [204, 204]);
+      const pinned = await client.telephony.numbers.pin(number.id, "agent_lost");
+      assert.equal(pinned.agent_id, "agent_lost");
+      assert.deepEqual(proxy.received.filter((r) => r.method === "PATCH").map((r) => r.status), [200, 200]);
       assert.equal((await client.telephony.numbers.get(number.id)).agent_id, "agent_lost");
     } finally {
       await proxy.close();
