@@ -125,7 +125,7 @@ export class Transport {
       if (controller.signal.aborted) {
         return { error: new APITimeoutError(`no answer within the call's ${budget} ms`, { cause }), sent: true };
       }
-      return { error: new APIConnectionError(`connection error: ${describe(cause)}`, { cause }), sent: !neverSent(cause) };
+      return { error: new APIConnectionError(connectionFailure(url, cause), { cause }), sent: !neverSent(cause) };
     } finally {
       clearTimeout(timer);
     }
@@ -194,7 +194,29 @@ function neverSent(error) {
   return codes.length > 0 && codes.every((code) => NEVER_SENT.has(code));
 }
 
-function describe(error) {
+/** The host an attempt tried and what the system said, e.g. "could not connect to
+ * api.kataven.ai:443: name not resolved (ENOTFOUND)", or "no answer from 127.0.0.1:8000:
+ * connection reset (ECONNRESET)" when the request may have been sent. */
+export function connectionFailure(url, error) {
+  const where = `${url.hostname}:${url.port || (url.protocol === "https:" ? 443 : 80)}`;
+  const verb = neverSent(error) ? "could not connect to" : "no answer from";
+  return `${verb} ${where}: ${systemCause(error)}`;
+}
+
+// What the system's error codes mean, in words (the Python SDK uses the same); the code
+// follows in parentheses.
+const REASONS = {
+  ECONNREFUSED: "connection refused", ENOTFOUND: "name not resolved", EAI_AGAIN: "name not resolved",
+  ECONNRESET: "connection reset", ECONNABORTED: "connection aborted", EPIPE: "connection closed",
+  ETIMEDOUT: "timed out", ENETUNREACH: "network unreachable", EHOSTUNREACH: "host unreachable",
+  UND_ERR_SOCKET: "closed before an answer", UND_ERR_CONNECT_TIMEOUT: "connect timed out",
+};
+
+/** fetch's "fetch failed" hides the cause: the socket's error (or, when several addresses
+ * were tried, an AggregateError of them) is its `cause`. */
+function systemCause(error) {
   const reason = error?.cause ?? error;
-  return reason?.code ? `${error.message} (${reason.code})` : error?.message ?? String(error);
+  const code = reason?.code ?? (Array.isArray(reason?.errors) ? reason.errors.find((e) => e?.code)?.code : undefined);
+  if (!code) return reason?.message || error?.message || String(error);
+  return `${REASONS[code] ?? reason.message ?? "failed"} (${code})`;
 }
