@@ -3,8 +3,11 @@
 //   KATAVEN_API_KEY=kvn_... KATAVEN_BASE_URL=http://127.0.0.1:8000/api/v1 node telephony.js
 import {
   Kataven,
+  APIStatusError,
+  BadRequestError,
   ConflictError,
   NotFoundError,
+  type ErrorCode,
   type Event,
   type Page,
   type PhoneNumber,
@@ -34,10 +37,12 @@ const cred: Provider = await client.telephony.providers.create(
 );
 const fetched: Provider = await patient.telephony.providers.get(cred.id, { timeout: 5_000 });
 check(fetched.sealing_key_id === cred.sealing_key_id, "get answers the created credential");
-await client.telephony.providers.update(cred.id, { label: "Twilio (rotated)" });
-await client.telephony.providers.update(cred.id, {
+const renamed: Provider = await client.telephony.providers.update(cred.id, { label: "Twilio (rotated)" });
+check(renamed.label === "Twilio (rotated)", "update answers the changed credential");
+const rotated: Provider = await client.telephony.providers.update(cred.id, {
   credentials: { account_sid: "AC0123456789abcdef0123456789abcdef", auth_token: "new_token" },
 });
+check(rotated.updated_at > renamed.updated_at && rotated.label === renamed.label, "rotated in place");
 const labels: string[] = [];
 for await (const p of client.telephony.providers.list({ limit: 50 })) {
   if (p.id === cred.id) labels.push(p.label);
@@ -51,13 +56,12 @@ const number: PhoneNumber = await client.telephony.numbers.create({
   agent_id: "agent_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z",
   outbound_enabled: false,
 });
-await client.telephony.numbers.pin(number.id, "agent_2");
-const pinned: string | null = (await client.telephony.numbers.get(number.id)).agent_id;
-check(pinned === "agent_2", "pin");
-await client.telephony.numbers.unpin(number.id, { maxRetries: 0 });
-await client.telephony.numbers.update(number.id, { outbound_enabled: true });
+const pinned: PhoneNumber = await client.telephony.numbers.pin(number.id, "agent_2");
+check(pinned.agent_id === "agent_2", "pin answers the pinned number");
+const unpinned: string | null = (await client.telephony.numbers.unpin(number.id, { maxRetries: 0 })).agent_id;
+const updated: PhoneNumber = await client.telephony.numbers.update(number.id, { outbound_enabled: true });
 const now: PhoneNumber = await client.telephony.numbers.get(number.id);
-check(now.agent_id === null && now.outbound_enabled, "unpin and update");
+check(unpinned === null && updated.outbound_enabled && now.updated_at === updated.updated_at, "unpin and update");
 
 // Lists: every item, filtered; a page at a time; resumed from a cursor.
 const found: string[] = [];
@@ -80,7 +84,8 @@ check(found.length === 1, "nothing after the last number");
 // The HTTP details of any call.
 const raw: RawResponse<PhoneNumber> = await client.telephony.numbers.withRawResponse.get(number.id);
 const firstPage: RawResponse<Page<Provider>> = await client.telephony.providers.withRawResponse.list({ limit: 1 });
-const rawPin: RawResponse<void> = await client.telephony.numbers.withRawResponse.pin(number.id, "agent_3");
+const rawPin: RawResponse<PhoneNumber> = await client.telephony.numbers.withRawResponse.pin(number.id, "agent_3");
+check(rawPin.status === 200 && rawPin.data.agent_id === "agent_3", "raw pin");
 console.log(raw.status, raw.requestId, raw.replayed, raw.retries, raw.headers.get("content-type"));
 console.log(firstPage.data.items.length, firstPage.data.next_cursor !== undefined, rawPin.status);
 
@@ -90,7 +95,18 @@ try {
   check(false, "a credential in use cannot be deleted");
 } catch (error) {
   if (!(error instanceof ConflictError)) throw error;
+  const code: ErrorCode | undefined = error.code;
+  check(code === "credential_in_use" && error.field === undefined, "the conflict's code");
   console.log(error.status, error.message, error.requestId, error.headers.get("x-request-id"));
+}
+// A duplicate is a 400, told apart from other 400s by its code.
+try {
+  await client.telephony.numbers.create({ e164, credentials_id: cred.id });
+  check(false, "a number is registered once");
+} catch (error) {
+  if (!(error instanceof BadRequestError && error.code === "duplicate_number")) throw error;
+  const field: string | undefined = error.field;
+  check(field === "e164" && String(error).startsWith("BadRequestError: 400 duplicate number"), "the duplicate");
 }
 // Who changed the number, newest first.
 const history: Event[] = [];
@@ -114,7 +130,7 @@ try {
 console.log(`example passed: ${e164}`);
 
 // What the types refuse (checked by tsc, never run).
-export async function refused(n: PhoneNumber, credentialsId: string): Promise<void> {
+export async function refused(n: PhoneNumber, credentialsId: string, error: APIStatusError): Promise<void> {
   // @ts-expect-error: an unknown provider
   await client.telephony.providers.create({ provider: "sip", credentials: {} });
   // @ts-expect-error: e164 is required
@@ -123,11 +139,13 @@ export async function refused(n: PhoneNumber, credentialsId: string): Promise<vo
   await client.telephony.numbers.update(n.id, { agent: "a" });
   // @ts-expect-error: per-call options are camelCase
   await client.telephony.numbers.get(n.id, { max_retries: 0 });
-  // @ts-expect-error: update resolves to nothing
-  const nothing: PhoneNumber = await client.telephony.numbers.update(n.id, { agent_id: "a" });
+  // @ts-expect-error: pin resolves to a number, not a credential
+  const nothing: Provider = await client.telephony.numbers.pin(n.id, "a");
   // @ts-expect-error: results are read, not written
   n.id = "another";
   // @ts-expect-error: not an event type
   client.telephony.events.list({ type: "number.pinned" });
+  // @ts-expect-error: not an error code (a misspelt one)
+  if (error.code === "duplicate_numbr") return;
   void nothing;
 }

@@ -1,15 +1,29 @@
 // The errors a call can throw: one class per status under APIStatusError, and
 // APIConnectionError (with APITimeoutError) for answers that never came; all KatavenError.
+// An error answer is read as the service's RFC 9457 problem details (the client asks for
+// them), which carry a stable code and the field at fault, or as its one line of text (a
+// proxy's answer, say), which carries neither.
+
+const PROBLEM = "application/problem+json";
 
 export class KatavenError extends Error {}
 
-/** An answer with an error status: its status, one-line message, request id and headers. */
+/** An answer with an error status: its status, one-line message, stable code (undefined
+ * when the answer has none), the field at fault, request id and headers. */
 export class APIStatusError extends KatavenError {
-  constructor({ status, message, requestId = null, headers = new Headers() }) {
+  constructor({ status, message, requestId = null, headers = new Headers(), code = undefined, field = undefined }) {
     super(message);
     this.status = status;
+    this.code = code;
+    this.field = field;
     this.requestId = requestId;
     this.headers = headers;
+  }
+
+  /** "BadRequestError: 400 duplicate number: ... (request id 3f2a...)" */
+  toString() {
+    const id = this.requestId ? ` (request id ${this.requestId})` : "";
+    return `${this.name}: ${this.status} ${this.message}${id}`;
   }
 }
 
@@ -66,4 +80,32 @@ const BY_STATUS = {
 export function errorForStatus(fields) {
   const type = BY_STATUS[fields.status] ?? (fields.status >= 500 ? InternalServerError : APIStatusError);
   return new type(fields);
+}
+
+/** The error for an error answer (a fetch Response's status and headers, and its body):
+ * the problem details' detail, code, field and request id; or the text line. */
+export function errorForAnswer({ status, headers, text }) {
+  const requestId = headers.get("x-request-id");
+  const problem = (headers.get("content-type") ?? "").startsWith(PROBLEM) ? problemOf(text) : null;
+  if (problem) {
+    return errorForStatus({
+      status, headers, message: problem.detail, code: word(problem.code), field: word(problem.field),
+      requestId: word(problem.request_id) ?? requestId,
+    });
+  }
+  const message = text.replace(/\r?\n$/, "") || `${status} status code (no body)`;
+  return errorForStatus({ status, headers, message, requestId });
+}
+
+function problemOf(text) {
+  try {
+    const problem = JSON.parse(text);
+    return problem && typeof problem === "object" && word(problem.detail) ? problem : null;
+  } catch {
+    return null;
+  }
+}
+
+function word(value) {
+  return typeof value === "string" && value !== "" ? value : undefined;
 }

@@ -24,6 +24,8 @@ export type NumberListParams = Query<operations["listNumbers"]>;
 /** Who changed which credential or number, and when; `data` holds what changed. */
 export type Event = Result<Schemas["Event"]>;
 export type EventListParams = Query<operations["listEvents"]>;
+/** The service's error codes: a closed set, stable across versions (its Problem schema). */
+export type ErrorCode = Schemas["Problem"]["code"];
 
 export type { components, operations, paths } from "./openapi.js";
 
@@ -102,7 +104,9 @@ export interface ProviderMethods {
   list(params?: ProviderListParams, options?: RequestOptions): ListResult<Provider>;
   create(body: ProviderCreateParams, options?: RequestOptions): Promise<Provider>;
   get(id: string, options?: RequestOptions): Promise<Provider>;
-  update(id: string, body: ProviderUpdateParams, options?: RequestOptions): Promise<void>;
+  /** Resolves to the credential as the change left it (from the change's own answer; a
+   * service too old to send it answers 204, and the credential is read back with a get). */
+  update(id: string, body: ProviderUpdateParams, options?: RequestOptions): Promise<Provider>;
   delete(id: string, options?: RequestOptions): Promise<void>;
 }
 
@@ -110,9 +114,12 @@ export interface NumberMethods {
   list(params?: NumberListParams, options?: RequestOptions): ListResult<PhoneNumber>;
   create(body: NumberCreateParams, options?: RequestOptions): Promise<PhoneNumber>;
   get(id: string, options?: RequestOptions): Promise<PhoneNumber>;
-  update(id: string, body: NumberUpdateParams, options?: RequestOptions): Promise<void>;
-  pin(id: string, agentId: string, options?: RequestOptions): Promise<void>;
-  unpin(id: string, options?: RequestOptions): Promise<void>;
+  /** update, pin and unpin resolve to the number as the change left it (from the change's
+   * own answer; a service too old to send it answers 204, and the number is read back
+   * with a get). */
+  update(id: string, body: NumberUpdateParams, options?: RequestOptions): Promise<PhoneNumber>;
+  pin(id: string, agentId: string, options?: RequestOptions): Promise<PhoneNumber>;
+  unpin(id: string, options?: RequestOptions): Promise<PhoneNumber>;
   delete(id: string, options?: RequestOptions): Promise<void>;
 }
 
@@ -159,17 +166,26 @@ export interface APIStatusErrorFields {
   message: string;
   requestId?: string | null;
   headers?: Headers;
+  code?: ErrorCode;
+  field?: string;
 }
 
 /** An answer with an error status. */
 export declare class APIStatusError extends KatavenError {
   constructor(fields: APIStatusErrorFields);
   readonly status: number;
-  /** The service's one-line message (the text/plain body). */
+  /** The service's one-line message, naming the field (problem details' `detail`). */
   readonly message: string;
+  /** What to tell errors apart by, e.g. "duplicate_number"; undefined when the answer
+   * carries none (a proxy's own 502 or 429). */
+  readonly code: ErrorCode | undefined;
+  /** The field or parameter at fault (a dotted path, e.g. "e164"), when one is. */
+  readonly field: string | undefined;
   /** X-Request-ID: quote it to support. */
   readonly requestId: string | null;
   readonly headers: Headers;
+  /** "BadRequestError: 400 <message> (request id <id>)" */
+  toString(): string;
 }
 export declare class BadRequestError extends APIStatusError {}
 export declare class AuthenticationError extends APIStatusError {}

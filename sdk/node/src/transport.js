@@ -2,7 +2,7 @@
 // and Retry-After, the Idempotency-Key of every POST, the debug log, and the errors.
 // Resources only say which operation they call.
 import { randomUUID } from "node:crypto";
-import { APIConnectionError, APITimeoutError, KatavenError, errorForStatus } from "./errors.js";
+import { APIConnectionError, APITimeoutError, KatavenError, errorForAnswer } from "./errors.js";
 import { VERSION } from "./version.js";
 
 // Answers worth another attempt. Any other error status is final: a 409 here is a real
@@ -65,15 +65,16 @@ export class Transport {
   /**
    * One call: attempts until an answer is final, the retries are spent, or the next wait
    * would end past the budget. Resolves to { data, status, headers, requestId, replayed,
-   * retries }; throws the last error otherwise.
+   * retries }; throws the last error otherwise. `representation`: a change that asks for
+   * the changed object back (Prefer: return=representation).
    */
-  async request({ method, path, query, body, options = {} }) {
+  async request({ method, path, query, body, representation = false, options = {} }) {
     const call = this.#callSettings(options);
     const deadline = performance.now() + call.timeout;
     const url = this.#url(path, query);
     const init = {
       method,
-      headers: this.#headers(call, method, body),
+      headers: this.#headers(call, method, body, representation),
       body: body === undefined ? undefined : JSON.stringify(body),
     };
     let sentBefore = false; // an earlier attempt may have reached the server
@@ -93,12 +94,7 @@ export class Transport {
           retries,
         };
       }
-      const failure = error ?? errorForStatus({
-        status: response.status,
-        message: text.replace(/\r?\n$/, "") || `${response.status} status code (no body)`,
-        requestId,
-        headers: response.headers,
-      });
+      const failure = error ?? errorForAnswer({ status: response.status, headers: response.headers, text });
       const wait = this.#wait(call, retries, deadline, failure, response);
       this.#log({ ...log, status: response?.status ?? null, error: error ?? null, wait });
       if (wait === null) throw failure;
@@ -129,7 +125,7 @@ export class Transport {
       if (controller.signal.aborted) {
         return { error: new APITimeoutError(`no answer within the call's ${budget} ms`, { cause }), sent: true };
       }
-      return { error: new APIConnectionError(`connection error: ${describe(cause)}`, { cause }), sent: !neverSent(cause) };
+      return { error: new APIConnectionError(connectionFailure(url, cause), { cause }), sent: !neverSent(cause) };
     } finally {
       clearTimeout(timer);
     }
@@ -154,14 +150,17 @@ export class Transport {
     return url;
   }
 
-  #headers(call, method, body) {
+  #headers(call, method, body, representation) {
     const headers = {
-      Accept: "application/json",
+      // Success bodies are JSON; errors, problem details with a stable code.
+      Accept: "application/json, application/problem+json",
       Authorization: `Bearer ${this.#apiKey}`,
       "User-Agent": `kataven-node/${VERSION}`,
     };
     if (call.accountId !== null && call.accountId !== undefined) headers["X-Account-ID"] = call.accountId;
     if (body !== undefined) headers["Content-Type"] = "application/json";
+    // A change that answers the object as it left it (RFC 7240), not a bare 204.
+    if (representation) headers.Prefer = "return=representation";
     // Every POST creates, and is sent with a key made once per call: every attempt sends
     // the same one, so a retry after a lost answer replays it instead of creating twice.
     if (method === "POST") headers["Idempotency-Key"] = call.idempotencyKey ?? randomUUID();
@@ -195,7 +194,29 @@ function neverSent(error) {
   return codes.length > 0 && codes.every((code) => NEVER_SENT.has(code));
 }
 
-function describe(error) {
+/** The host an attempt tried and what the system said, e.g. "could not connect to
+ * api.kataven.ai:443: name not resolved (ENOTFOUND)", or "no answer from 127.0.0.1:8000:
+ * connection reset (ECONNRESET)" when the request may have been sent. */
+export function connectionFailure(url, error) {
+  const where = `${url.hostname}:${url.port || (url.protocol === "https:" ? 443 : 80)}`;
+  const verb = neverSent(error) ? "could not connect to" : "no answer from";
+  return `${verb} ${where}: ${systemCause(error)}`;
+}
+
+// What the system's error codes mean, in words (the Python SDK uses the same); the code
+// follows in parentheses.
+const REASONS = {
+  ECONNREFUSED: "connection refused", ENOTFOUND: "name not resolved", EAI_AGAIN: "name not resolved",
+  ECONNRESET: "connection reset", ECONNABORTED: "connection aborted", EPIPE: "connection closed",
+  ETIMEDOUT: "timed out", ENETUNREACH: "network unreachable", EHOSTUNREACH: "host unreachable",
+  UND_ERR_SOCKET: "closed before an answer", UND_ERR_CONNECT_TIMEOUT: "connect timed out",
+};
+
+/** fetch's "fetch failed" hides the cause: the socket's error (or, when several addresses
+ * were tried, an AggregateError of them) is its `cause`. */
+function systemCause(error) {
   const reason = error?.cause ?? error;
-  return reason?.code ? `${error.message} (${reason.code})` : error?.message ?? String(error);
+  const code = reason?.code ?? (Array.isArray(reason?.errors) ? reason.errors.find((e) => e?.code)?.code : undefined);
+  if (!code) return reason?.message || error?.message || String(error);
+  return `${REASONS[code] ?? reason.message ?? "failed"} (${code})`;
 }

@@ -99,7 +99,7 @@ describe("what is sent", () => {
       await client.withOptions({ accountId: "acct_client" }).telephony.numbers.get("n1", { accountId: null });
       const [plain, perCall, perClient, removed] = server.received.map((r) => r.headers);
       assert.equal(plain.authorization, "Bearer kvn_1");
-      assert.equal(plain.accept, "application/json");
+      assert.equal(plain.accept, "application/json, application/problem+json");
       assert.equal(plain["user-agent"], `kataven-node/${VERSION}`);
       assert.equal(plain["x-account-id"], undefined);
       assert.equal(plain["idempotency-key"], undefined);
@@ -126,7 +126,7 @@ describe("what is sent", () => {
   });
 
   test("bodies as given: null sends null (unpin), absent fields stay out", async () => {
-    await withServer(() => ({ status: 204 }), async (server) => {
+    await withServer(() => JSON_OK({ id: "n1" }), async (server) => {
       const numbers = new Kataven({ apiKey: "k", baseURL: server.baseURL }).telephony.numbers;
       await numbers.unpin("n1");
       await numbers.pin("n1", "agent_7");
@@ -135,6 +135,36 @@ describe("what is sent", () => {
         ["PATCH", { agent_id: null }],
         ["PATCH", { agent_id: "agent_7" }],
         ["PATCH", { inbound_enabled: false }],
+      ]);
+    });
+  });
+
+  test("a change asks for the changed object back, and resolves to it", async () => {
+    const changed = { id: "n1", agent_id: "agent_7" };
+    await withServer(() => ({ ...JSON_OK(changed), headers: { "Content-Type": "application/json", "Preference-Applied": "return=representation" } }), async (server) => {
+      const telephony = new Kataven({ apiKey: "k", baseURL: server.baseURL }).telephony;
+      assert.deepEqual(await telephony.numbers.pin("n1", "agent_7"), changed);
+      assert.deepEqual(await telephony.numbers.unpin("n1"), changed);
+      assert.deepEqual(await telephony.numbers.update("n1", { inbound_enabled: false }), changed);
+      assert.deepEqual(await telephony.providers.update("p1", { label: "x" }), changed);
+      const raw = await telephony.numbers.withRawResponse.pin("n1", "agent_7");
+      assert.deepEqual([raw.status, raw.data, raw.headers.get("preference-applied")], [200, changed, "return=representation"]);
+      assert.deepEqual(server.received.map((r) => [r.method, r.headers.prefer]), Array(5).fill(["PATCH", "return=representation"]));
+    });
+  });
+
+  test("a change answered 204 by an older service is read back with a get", async () => {
+    const number = { id: "n1", agent_id: "agent_7" };
+    await withServer((request) => (request.method === "PATCH" ? { status: 204 } : JSON_OK(number)), async (server) => {
+      const telephony = new Kataven({ apiKey: "k", baseURL: server.baseURL }).telephony;
+      assert.deepEqual(await telephony.numbers.pin("n1", "agent_7"), number);
+      assert.deepEqual(await telephony.providers.update("p1", { label: "x" }), number);
+      const raw = await telephony.numbers.withRawResponse.unpin("n1");
+      assert.deepEqual([raw.status, raw.data], [204, number]); // the change's answer, the object read back
+      assert.deepEqual(server.received.map((r) => `${r.method} ${r.url}`), [
+        "PATCH /api/v1/telephony/numbers/n1", "GET /api/v1/telephony/numbers/n1",
+        "PATCH /api/v1/telephony/providers/p1", "GET /api/v1/telephony/providers/p1",
+        "PATCH /api/v1/telephony/numbers/n1", "GET /api/v1/telephony/numbers/n1",
       ]);
     });
   });
@@ -227,6 +257,50 @@ describe("errors", () => {
       assert.equal(error.requestId, "req-42");
       assert.ok(error.headers instanceof Headers);
       assert.equal(error.headers.get("x-request-id"), "req-42");
+    });
+  });
+
+  test("problem details give the message, the code, the field and the request id", async () => {
+    const problem = {
+      type: "urn:kataven:error:duplicate_number", title: "Duplicate number", status: 400,
+      detail: "duplicate number: +12025550123 is already registered", code: "duplicate_number", field: "e164", request_id: "req-p",
+    };
+    await withServer(() => ({ status: 400, headers: { "Content-Type": "application/problem+json" }, body: JSON.stringify(problem) }), async (server) => {
+      const error = await rejection(new Kataven({ apiKey: "k", baseURL: server.baseURL }).telephony.numbers.create({ e164: "+12025550123", credentials_id: "c" }));
+      assert.ok(error instanceof kataven.BadRequestError);
+      assert.deepEqual([error.status, error.message, error.code, error.field, error.requestId], [400, problem.detail, "duplicate_number", "e164", "req-p"]);
+    });
+  });
+
+  for (const [status, type] of [[502, "BadGatewayError"], [429, "RateLimitError"]]) {
+    test(`a proxy's text-only ${status} keeps its line and has no code or field`, async () => {
+      await withServer(() => ({ status, headers: { "X-Request-ID": "req-t" }, body: `${status} from the proxy\n` }), async (server) => {
+        const client = new Kataven({ apiKey: "k", baseURL: server.baseURL, maxRetries: 0 });
+        const error = await rejection(client.telephony.numbers.get("n1"));
+        assert.ok(error instanceof kataven[type]);
+        assert.deepEqual([error.message, error.code, error.field, error.requestId], [`${status} from the proxy`, undefined, undefined, "req-t"]);
+      });
+    });
+  }
+
+  test("a body that only claims to be problem details is read as text", async () => {
+    for (const body of ["<html>bad gateway</html>", '["not", "a problem"]', '{"code": "not_found"}']) {
+      await withServer(() => ({ status: 502, headers: { "Content-Type": "application/problem+json" }, body }), async (server) => {
+        const error = await rejection(new Kataven({ apiKey: "k", baseURL: server.baseURL, maxRetries: 0 }).telephony.numbers.get("n1"));
+        assert.deepEqual([error.message, error.code], [body, undefined]);
+      });
+    }
+  });
+
+  test("String(error) names the status, the message and the request id", async () => {
+    const answers = [
+      { status: 404, headers: { "X-Request-ID": "req-9" }, body: "phone number not found\n" },
+      { status: 503, body: "down\n" },
+    ];
+    await withServer((request, index) => answers[index], async (server) => {
+      const numbers = new Kataven({ apiKey: "k", baseURL: server.baseURL, maxRetries: 0 }).telephony.numbers;
+      assert.equal(String(await rejection(numbers.get("n1"))), "NotFoundError: 404 phone number not found (request id req-9)");
+      assert.equal(`${await rejection(numbers.get("n1"))}`, "ServiceUnavailableError: 503 down");
     });
   });
 });

@@ -16,7 +16,7 @@ import {
   ServiceUnavailableError,
   UnprocessableEntityError,
 } from "kataven";
-import { backoff, retryAfter } from "../src/transport.js";
+import { backoff, connectionFailure, retryAfter } from "../src/transport.js";
 import {
   TWILIO,
   accountClient,
@@ -132,8 +132,9 @@ describe("lost answers", { concurrency: true }, () => {
       const client = throughProxy(proxy);
       const cred = await client.telephony.providers.create({ provider: "twilio", credentials: TWILIO });
       const number = await client.telephony.numbers.create({ e164: uniqueE164(), credentials_id: cred.id });
-      await client.telephony.numbers.pin(number.id, "agent_lost");
-      assert.deepEqual(proxy.received.filter((r) => r.method === "PATCH").map((r) => r.status), [204, 204]);
+      const pinned = await client.telephony.numbers.pin(number.id, "agent_lost");
+      assert.equal(pinned.agent_id, "agent_lost");
+      assert.deepEqual(proxy.received.filter((r) => r.method === "PATCH").map((r) => r.status), [200, 200]);
       assert.equal((await client.telephony.numbers.get(number.id)).agent_id, "agent_lost");
     } finally {
       await proxy.close();
@@ -181,8 +182,29 @@ describe("retried answers", { concurrency: true }, () => {
     const client = new Kataven({ apiKey: "kvn_test", baseURL: `http://127.0.0.1:${port}/api/v1`, maxRetries: 2, logger });
     const error = await rejection(client.telephony.numbers.get("n1"));
     assert.ok(error instanceof APIConnectionError && !(error instanceof APITimeoutError));
+    assert.equal(error.message, `could not connect to 127.0.0.1:${port}: connection refused (ECONNREFUSED)`);
     assert.equal(logger.lines.length, 3);
     assert.deepEqual(logger.details.map((d) => [d.attempt, d.wait === null]), [[1, false], [2, false], [3, true]]);
+  });
+
+  test("a host whose name does not resolve is named, with the cause", async () => {
+    const client = new Kataven({ apiKey: "kvn_test", baseURL: "https://api.kataven.invalid/v1", maxRetries: 0 });
+    const error = await rejection(client.telephony.numbers.get("n1"));
+    assert.ok(error instanceof APIConnectionError);
+    assert.match(error.message, /^could not connect to api\.kataven\.invalid:443: name not resolved \((ENOTFOUND|EAI_AGAIN)\)$/);
+  });
+
+  test("a connection reset before the answer names the host and the cause", async () => {
+    const server = net.createServer((socket) => socket.once("data", () => socket.resetAndDestroy()));
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address();
+      const client = new Kataven({ apiKey: "kvn_test", baseURL: `http://127.0.0.1:${port}/api/v1`, maxRetries: 0 });
+      const error = await rejection(client.telephony.numbers.get("n1"));
+      assert.equal(error.message, `no answer from 127.0.0.1:${port}: connection reset (ECONNRESET)`);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   test("a connection closed before an answer is retried, for a GET too", async () => {
@@ -293,6 +315,7 @@ describe("one time budget per call", { concurrency: true }, () => {
       const elapsed = performance.now() - started;
       assert.ok(error instanceof APITimeoutError);
       assert.ok(error instanceof APIConnectionError);
+      assert.equal(error.message, "no answer within the call's 700 ms");
       assert.ok(elapsed >= 690 && elapsed <= 700 + SLACK_MS, `took ${elapsed} ms`);
       assert.equal(server.received.length, 1);
     } finally {
@@ -324,6 +347,16 @@ describe("the rules", () => {
       const wait = backoff(1);
       assert.ok(wait > 750 && wait <= 1000);
     }
+  });
+
+  test("a connection error names the host and the cause, also when several addresses failed", () => {
+    const refused = (address) => Object.assign(new Error(`connect ECONNREFUSED ${address}:8000`), { code: "ECONNREFUSED" });
+    // Node's happy eyeballs: every address of the name refused, the codes inside.
+    const aggregate = Object.assign(new TypeError("fetch failed"), { cause: new AggregateError([refused("::1"), refused("127.0.0.1")]) });
+    assert.equal(connectionFailure(new URL("http://localhost:8000/api/v1"), aggregate), "could not connect to localhost:8000: connection refused (ECONNREFUSED)");
+    const unknown = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("something odd"), { code: "EODD" }) });
+    assert.equal(connectionFailure(new URL("https://api.kataven.ai/v1"), unknown), "no answer from api.kataven.ai:443: something odd (EODD)");
+    assert.equal(connectionFailure(new URL("http://h.test/v1"), new TypeError("fetch failed")), "no answer from h.test:80: fetch failed");
   });
 
   test("Retry-After: seconds, decimal seconds or an HTTP date", () => {

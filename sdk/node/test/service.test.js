@@ -39,9 +39,11 @@ describe("providers", () => {
     const client = accountClient();
     const cred = await client.telephony.providers.create({ provider: "plivo", credentials: { auth_id: "MA1", auth_token: "t1" } });
     assert.deepEqual(await client.telephony.providers.get(cred.id), cred);
-    assert.equal(await client.telephony.providers.update(cred.id, { label: "Plivo EU" }), undefined);
-    assert.equal(await client.telephony.providers.update(cred.id, { credentials: { auth_id: "MA1", auth_token: "t2", region: "eu" } }), undefined);
+    const renamed = await client.telephony.providers.update(cred.id, { label: "Plivo EU" });
+    assert.equal(renamed.label, "Plivo EU");
+    const rotated = await client.telephony.providers.update(cred.id, { credentials: { auth_id: "MA1", auth_token: "t2", region: "eu" } });
     const after = await client.telephony.providers.get(cred.id);
+    assert.deepEqual(rotated, after);
     assert.equal(after.label, "Plivo EU");
     assert.deepEqual(after.credential_keys, ["auth_id", "auth_token", "region"]);
     assert.ok(after.updated_at > cred.updated_at);
@@ -106,14 +108,18 @@ describe("numbers", () => {
     const client = accountClient();
     const cred = await credential(client);
     const number = await client.telephony.numbers.create({ e164: uniqueE164(), credentials_id: cred.id });
-    assert.equal(await client.telephony.numbers.pin(number.id, "agent_2"), undefined);
-    assert.equal((await client.telephony.numbers.get(number.id)).agent_id, "agent_2");
-    assert.equal(await client.telephony.numbers.unpin(number.id), undefined);
-    assert.equal((await client.telephony.numbers.get(number.id)).agent_id, null);
-    assert.equal(await client.telephony.numbers.update(number.id, { agent_id: "agent_3", outbound_enabled: false }), undefined);
+    const pinned = await client.telephony.numbers.pin(number.id, "agent_2");
+    assert.equal(pinned.agent_id, "agent_2");
+    assert.deepEqual(await client.telephony.numbers.get(number.id), pinned);
+    const unpinned = await client.telephony.numbers.unpin(number.id);
+    assert.equal(unpinned.agent_id, null);
+    assert.deepEqual(await client.telephony.numbers.get(number.id), unpinned);
+    const updated = await client.telephony.numbers.update(number.id, { agent_id: "agent_3", outbound_enabled: false });
     const after = await client.telephony.numbers.get(number.id);
+    assert.deepEqual(updated, after);
     assert.equal(after.agent_id, "agent_3");
     assert.equal(after.outbound_enabled, false);
+    assert.ok(after.updated_at > number.updated_at);
   });
 
   test("list filters by every field and pages through the rest", async () => {
@@ -183,6 +189,7 @@ describe("events", () => {
     const error = await rejection(collect(accountClient().telephony.events.list({ object_id: "nope" })));
     assert.ok(error instanceof BadRequestError);
     assert.equal(error.message, "invalid query: object_id: not a valid UUID");
+    assert.deepEqual([error.code, error.field], ["invalid_parameter", "object_id"]);
   });
 });
 
@@ -198,17 +205,20 @@ describe("withRawResponse", () => {
     assert.equal((await providers.get(cred.id)).data.id, cred.id);
     const page = await providers.list({ limit: 1 });
     assert.deepEqual(page.data, { items: [cred], next_cursor: null });
-    assert.deepEqual(raw(await providers.update(cred.id, { label: "x" })), { status: 204, replayed: false, retries: 0, id: "string" });
+    const renamed = await providers.update(cred.id, { label: "x" });
+    assert.deepEqual(raw(renamed), { status: 200, replayed: false, retries: 0, id: "string" });
+    assert.deepEqual([renamed.data.label, renamed.headers.get("preference-applied")], ["x", "return=representation"]);
 
     const numbers = client.telephony.numbers.withRawResponse;
     const number = (await numbers.create({ e164: uniqueE164(), credentials_id: cred.id })).data;
     assert.equal((await numbers.get(number.id)).data.e164, number.e164);
     assert.deepEqual((await numbers.list({ credentials_id: cred.id })).data.items.map((n) => n.id), [number.id]);
-    for (const call of [numbers.pin(number.id, "a"), numbers.unpin(number.id), numbers.update(number.id, { inbound_enabled: false })]) {
-      const result = await call;
-      assert.equal(result.status, 204);
-      assert.equal(result.data, undefined);
+    for (const [call, agent] of [[() => numbers.pin(number.id, "a"), "a"], [() => numbers.unpin(number.id), null], [() => numbers.update(number.id, { inbound_enabled: false }), null]]) {
+      const result = await call();
+      assert.equal(result.status, 200);
+      assert.deepEqual([result.data.id, result.data.agent_id], [number.id, agent]);
     }
+    assert.equal((await numbers.get(number.id)).data.inbound_enabled, false);
     assert.equal((await numbers.delete(number.id)).status, 204);
     assert.equal((await providers.delete(cred.id)).status, 204);
   });
@@ -236,7 +246,26 @@ describe("errors from the service", () => {
     assert.ok(error instanceof BadRequestError);
     assert.equal(error.status, 400);
     assert.equal(error.message, "invalid body: e164: not a valid E.164 phone number");
-    assert.equal(error.headers.get("content-type"), "text/plain; charset=utf-8");
+    assert.deepEqual([error.code, error.field], ["invalid_body", "e164"]);
+    assert.equal(error.headers.get("content-type"), "application/problem+json");
+    assert.equal(error.requestId, error.headers.get("x-request-id"));
+  });
+
+  test("a duplicate number is told apart by its code, not its message", async () => {
+    const client = accountClient();
+    const cred = await client.telephony.providers.create({ provider: "twilio", credentials: TWILIO });
+    const e164 = uniqueE164();
+    await client.telephony.numbers.create({ e164, credentials_id: cred.id });
+    const error = await rejection(client.telephony.numbers.create({ e164, credentials_id: cred.id }));
+    assert.ok(error instanceof BadRequestError);
+    assert.deepEqual([error.status, error.code, error.field], [400, "duplicate_number", "e164"]);
+    assert.equal(error.message, `duplicate number: ${e164} is already registered`);
+    assert.equal(String(error), `BadRequestError: 400 duplicate number: ${e164} is already registered (request id ${error.requestId})`);
+  });
+
+  test("an error with nothing at fault has a code and no field", async () => {
+    const error = await rejection(accountClient().telephony.numbers.get("00000000-0000-4000-8000-000000000000"));
+    assert.deepEqual([error.code, error.field, error.message], ["not_found", undefined, "phone number not found"]);
   });
 
   test("an unknown key is an AuthenticationError", async () => {

@@ -38,7 +38,9 @@ def sync_example() -> None:
         same: Provider = providers.get(cred.id)
         every: SyncPager[Provider] = providers.list(limit=10, cursor=None)
         assert same.id in [p.id for p in every]
-        providers.update(cred.id, label="Typed example, renamed", credentials=NOT_GIVEN)
+        renamed: Provider = providers.update(cred.id, label="Typed example, renamed",
+                                             credentials=NOT_GIVEN)
+        assert renamed.label == "Typed example, renamed" and renamed.id == cred.id
 
         number: PhoneNumber = numbers.create(e164=e164(), credentials_id=cred.id,
                                              agent_id="agent_typed")
@@ -47,15 +49,18 @@ def sync_example() -> None:
         cursor: str | None = pages[0].next_cursor  # where a later list could resume
         assert number.id in [n.id for n in numbers.list(credentials_id=cred.id, provider="twilio",
                                                         e164=number.e164, cursor=None)]
-        numbers.update(number.id, agent_id=None, inbound_enabled=NOT_GIVEN,
-                       outbound_enabled=False)
-        numbers.pin(number.id, "agent_typed_2")
+        changed: PhoneNumber = numbers.update(number.id, agent_id=None,
+                                              inbound_enabled=NOT_GIVEN, outbound_enabled=False)
+        assert changed.agent_id is None and not changed.outbound_enabled
+        pinned: PhoneNumber = numbers.pin(number.id, "agent_typed_2")
+        assert pinned.agent_id == "agent_typed_2"
         raw: RawResponse[PhoneNumber] = numbers.with_raw_response.get(number.id)
         assert raw.parse().agent_id == "agent_typed_2" and raw.status_code == 200
         first: RawResponse[Page[PhoneNumber]] = numbers.with_raw_response.list(limit=1)
         assert first.request_id is not None and len(first.parse().items) == 1
         assert [n.id for n in numbers.list(agent_id="agent_typed", cursor=cursor)] == []
-        numbers.unpin(number.id)
+        raw_unpin: RawResponse[PhoneNumber] = numbers.with_raw_response.unpin(number.id)
+        assert raw_unpin.status_code == 200 and raw_unpin.parse().agent_id is None
         history: SyncPager[Event] = client.telephony.events.list(object_id=number.id, limit=10)
         changes: list[Event] = list(history)
         assert changes[-1].type == "number.created" and changes[0].actor.key_id
@@ -78,17 +83,21 @@ async def async_example() -> None:
         assert (await providers.get(cred.id)).id == cred.id
         every: AsyncPager[Provider] = providers.list(limit=10)
         assert cred.id in [p.id async for p in every]
-        await providers.update(cred.id, label="Async typed example")
+        renamed: Provider = await providers.update(cred.id, label="Async typed example")
+        assert renamed.label == "Async typed example"
         number: PhoneNumber = await numbers.create(e164=e164(), credentials_id=cred.id)
         async for page in numbers.list(credentials_id=cred.id).pages():
             assert [n.id for n in page.items] == [number.id] and page.next_cursor is None
-        await numbers.update(number.id, inbound_enabled=False)
-        await numbers.pin(number.id, "agent_async")
+        changed: PhoneNumber = await numbers.update(number.id, inbound_enabled=False)
+        assert not changed.inbound_enabled
+        pinned: PhoneNumber = await numbers.pin(number.id, "agent_async")
+        assert pinned.agent_id == "agent_async"
         raw: RawResponse[PhoneNumber] = await numbers.with_raw_response.get(number.id)
         assert raw.parse().agent_id == "agent_async" and not raw.replayed
         first: RawResponse[Page[PhoneNumber]] = await numbers.with_raw_response.list(limit=1)
         assert first.status_code == 200
-        await numbers.unpin(number.id)
+        raw_unpin: RawResponse[PhoneNumber] = await numbers.with_raw_response.unpin(number.id)
+        assert raw_unpin.parse().agent_id is None
         events: AsyncPager[Event] = client.telephony.events.list(object_id=number.id)
         assert [e.type async for e in events][-1] == "number.created"
         await client.with_options(max_retries=0).telephony.numbers.delete(number.id)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import faults
+import httpx
 import pytest
 from conftest import Service
 from tests_support import wait_until
@@ -71,13 +72,13 @@ def test_arguments_win_over_the_environment(environ: pytest.MonkeyPatch) -> None
     assert (headers["Authorization"], headers["X-Account-ID"]) == (f"Bearer {KEY}", "acct_arg")
 
 
-def test_every_request_names_the_sdk_and_asks_for_json() -> None:
+def test_every_request_names_the_sdk_and_asks_for_json_or_problem_details() -> None:
     with faults.scripted(faults.OK) as server:
         with Kataven(api_key=KEY, base_url=server.base_url) as client:
             client.telephony.numbers.get(UUID)
     headers = server.requests[0].headers
     assert headers["User-Agent"] == f"kataven-python/{__version__}"
-    assert headers["Accept"] == "application/json"
+    assert headers["Accept"] == "application/json, application/problem+json"
     assert "X-Account-ID" not in headers
 
 
@@ -165,3 +166,48 @@ def test_the_live_service_answers_the_sdk(service: Service, key_kind: str) -> No
     assert raw.status_code == 200 and raw.request_id and raw.retries == 0
     assert not raw.replayed and raw.headers["Content-Type"] == "application/json"
     assert len(raw.parse().items) <= 1
+
+
+def test_every_public_object_has_a_repr_that_says_what_it_is() -> None:
+    pages = {None: {"numbers": [faults.NUMBER], "next_cursor": "c1"},
+             "c1": {"numbers": [], "next_cursor": None}}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=pages[request.url.params.get("cursor")])
+
+    http = httpx.Client(transport=httpx.MockTransport(answer))
+    base = "http://hub.test/api/v1"
+    with Kataven(api_key=KEY, base_url=base, account_id="acct_1", timeout=5,
+                 max_retries=1, http_client=http) as client:
+        numbers = client.telephony.numbers
+        listed = numbers.list(agent_id="agent_1", limit=50)
+        assert repr(listed) == "<NumbersList agent_id='agent_1' limit=50 not started>"
+        first = next(listed.pages())
+        assert repr(listed) == "<NumbersList agent_id='agent_1' limit=50 next_cursor='c1'>"
+        assert repr(first) == "<Page of 1 PhoneNumber next_cursor='c1'>"
+        assert list(listed) and repr(listed) == "<NumbersList agent_id='agent_1' limit=50 done>"
+        resumed = numbers.list(cursor="c1")
+        assert repr(resumed) == "<NumbersList cursor='c1' not started>"
+        seen = {
+            client: f"<Kataven base_url='{base}' account_id='acct_1' timeout=5.0 max_retries=1>",
+            client.telephony: f"<Telephony at {base}/telephony>",
+            numbers: f"<Numbers at {base}/telephony/numbers>",
+            client.telephony.providers: f"<Providers at {base}/telephony/providers>",
+            client.telephony.events: f"<Events at {base}/telephony/events>",
+            numbers.with_raw_response: f"<NumbersWithRawResponse at {base}/telephony/numbers>",
+            client.telephony.events.list(type="number.created"):
+                "<EventsList type='number.created' not started>",
+            numbers.with_raw_response.get(UUID): "<RawResponse 200 request_id=None "
+                                                  "replayed=False retries=0>",
+        }
+        for thing, shown in seen.items():
+            assert repr(thing) == shown
+        assert KEY not in repr(client) and KEY not in repr(client.with_options(timeout=1))
+    async_client = AsyncKataven(api_key=KEY, base_url=base)
+    assert repr(async_client) == (f"<AsyncKataven base_url='{base}' account_id=None "
+                                  "timeout=30.0 max_retries=2>")
+    assert repr(async_client.telephony.numbers.list(provider="twilio")) == (
+        "<AsyncNumbersList provider='twilio' not started>")
+    assert repr(async_client.telephony.providers.with_raw_response) == (
+        f"<AsyncProvidersWithRawResponse at {base}/telephony/providers>")
+    asyncio.run(async_client.close())

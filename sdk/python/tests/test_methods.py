@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta, timezone
 
+import httpx
 import pytest
 from conftest import TWILIO, Made, Service, new_agent, new_e164
 
@@ -31,12 +32,12 @@ def test_providers_every_method(client: Kataven, made: Made) -> None:
     assert providers.get(created.id) == created
     assert created.id in [p.id for p in providers.list()]
 
-    assert providers.update(created.id, label="Renamed") is None
-    renamed = providers.get(created.id)
+    renamed = providers.update(created.id, label="Renamed")
+    assert isinstance(renamed, Provider) and renamed == providers.get(created.id)
     assert renamed.label == "Renamed" and renamed.updated_at > created.updated_at
 
-    providers.update(created.id, credentials={**TWILIO, "auth_token": "rotated-token"})
-    rotated = providers.get(created.id)
+    rotated = providers.update(created.id, credentials={**TWILIO, "auth_token": "rotated"})
+    assert rotated == providers.get(created.id)
     assert rotated.updated_at > renamed.updated_at
     assert rotated.label == "Renamed"  # NOT_GIVEN: left out of the PATCH
 
@@ -63,19 +64,35 @@ def test_numbers_every_method(client: Kataven, made: Made) -> None:
     assert [n.id for n in numbers.list(e164=e164, credentials_id=credential,
                                        provider="twilio")] == [created.id]
 
-    numbers.update(created.id, outbound_enabled=True)
-    updated = numbers.get(created.id)
+    updated = numbers.update(created.id, outbound_enabled=True)
+    assert isinstance(updated, PhoneNumber) and updated == numbers.get(created.id)
     assert (updated.agent_id, updated.outbound_enabled) == (agent, True)
+    assert updated.updated_at > created.updated_at
 
     other = new_agent()
-    assert numbers.pin(created.id, other) is None
-    assert numbers.get(created.id).agent_id == other
-    assert numbers.unpin(created.id) is None
-    assert numbers.get(created.id).agent_id is None
+    pinned = numbers.pin(created.id, other)
+    assert pinned.agent_id == other and pinned == numbers.get(created.id)
+    unpinned = numbers.unpin(created.id)
+    assert unpinned.agent_id is None and unpinned == numbers.get(created.id)
 
     assert numbers.delete(created.id) is None
     with pytest.raises(NotFoundError):
         numbers.get(created.id)
+
+
+def test_a_change_answers_the_object_in_one_request(service: Service, key_kind: str,
+                                                   made: Made) -> None:
+    number_id = made.number(made.provider())
+    sent: list[httpx.Request] = []
+    http = httpx.Client(event_hooks={"request": [sent.append]})
+    with Kataven(**service.credentials(key_kind), http_client=http) as client:
+        raw = client.telephony.numbers.with_raw_response.pin(number_id, "agent_one_request")
+    assert [(r.method, r.headers["Prefer"]) for r in sent] == [
+        ("PATCH", "return=representation")]
+    assert raw.status_code == 200
+    assert raw.headers["Preference-Applied"] == "return=representation"
+    number = raw.parse()
+    assert isinstance(number, PhoneNumber) and number.agent_id == "agent_one_request"
 
 
 def test_create_number_takes_provider_and_defaults(client: Kataven, made: Made) -> None:
@@ -110,8 +127,8 @@ async def every_method_async(client: AsyncKataven) -> None:
     try:
         assert await providers.get(credential.id) == credential
         assert credential.id in [p.id async for p in providers.list(limit=1)]
-        await providers.update(credential.id, label="Async")
-        assert (await providers.get(credential.id)).label == "Async"
+        renamed = await providers.update(credential.id, label="Async")
+        assert renamed.label == "Async" and renamed == await providers.get(credential.id)
 
         agent = new_agent()
         number = await numbers.create(e164=new_e164(), credentials_id=credential.id,
@@ -119,12 +136,13 @@ async def every_method_async(client: AsyncKataven) -> None:
         try:
             assert await numbers.get(number.id) == number
             assert [n.id async for n in numbers.list(agent_id=agent)] == [number.id]
-            await numbers.update(number.id, inbound_enabled=False)
-            await numbers.pin(number.id, "agent_async_2")
-            pinned = await numbers.get(number.id)
+            assert not (await numbers.update(number.id, inbound_enabled=False)).inbound_enabled
+            pinned = await numbers.pin(number.id, "agent_async_2")
+            assert pinned == await numbers.get(number.id)
             assert (pinned.agent_id, pinned.inbound_enabled) == ("agent_async_2", False)
-            await numbers.unpin(number.id)
-            assert (await numbers.get(number.id)).agent_id is None
+            assert (await numbers.unpin(number.id)).agent_id is None
+            raw = await numbers.with_raw_response.update(number.id, outbound_enabled=False)
+            assert raw.status_code == 200 and not raw.parse().outbound_enabled
         finally:
             await numbers.delete(number.id)
         with pytest.raises(NotFoundError):

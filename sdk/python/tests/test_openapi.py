@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Mapping
 
+import faults
 import httpx
 import pytest
 
@@ -24,6 +25,11 @@ from kataven._resource import AsyncAPIResource, SyncAPIResource
 GENERATOR = Path(__file__).resolve().parent.parent / "scripts" / "generate_operations.py"
 
 ID = "0b6f7d7e-1f0e-4f51-8d6c-2a9d1f5e3c44"
+# What a PATCH answers, by collection.
+CHANGED = {"numbers": faults.NUMBER, "providers": {
+    "id": ID, "provider": "twilio", "label": "Twilio", "credential_keys": [],
+    "sealing_key_id": "k", "created_at": "2026-11-28T17:02:03Z",
+    "updated_at": "2026-11-28T17:02:03Z"}}
 # What each method is called with here; by default an id, or nothing for a list.
 ARGUMENTS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "providers.create": ((), {"provider": "twilio", "credentials": {"auth_token": "t"}}),
@@ -82,8 +88,9 @@ def test_every_operation_of_the_served_document_has_an_sdk_method(
 
 
 def recorded_call(dotted: str, asynchronous: bool = False) -> tuple[str, str]:
-    """(HTTP method, path) the method sends, against a mock that answers 204 or 200 (a
-    list's empty page), or 500 to a get or create, whose answers are not of interest."""
+    """(HTTP method, path) the method sends, against a mock that answers 204, or 200 (a
+    list's empty page, a change's object), or 500 to a get or create, whose answers are
+    not of interest."""
     sent: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -91,6 +98,8 @@ def recorded_call(dotted: str, asynchronous: bool = False) -> tuple[str, str]:
         if request.method == "GET" and request.url.path.endswith("s"):
             return httpx.Response(200, json={"providers": [], "numbers": [], "events": [],
                                              "next_cursor": None})
+        if request.method == "PATCH":  # the changed object, as Prefer asked
+            return httpx.Response(200, json=CHANGED[request.url.path.split("/")[-2]])
         return httpx.Response(500 if request.method in ("GET", "POST") else 204)
 
     args, kwargs = ARGUMENTS.get(dotted, ((ID,) if not dotted.endswith("list") else (), {}))

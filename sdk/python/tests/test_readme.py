@@ -23,4 +23,6 @@ def test_the_readme_examples_run_against_the_service(service: Service) -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "invalid body: e164: not a valid E.164 phone number" in done.stdout
-    assert "credential in use by 1 phone number" in done.stdout
+    assert "400 invalid_body e164 invalid body: e164: " in done.stdout
+    assert "+12025550124 is registered already (e164)" in done.stdout
+    assert "credential_in_use credential in use by 1 phone number" in done.stdout

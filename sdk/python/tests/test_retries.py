@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import struct
+import threading
 import time
 import uuid
 
@@ -129,7 +131,8 @@ def test_an_update_whose_answer_is_lost_is_retried(client: Kataven, made: Made,
     with faults.losing_proxy(service.base_url, lose_first("PATCH")) as proxy:
         with Kataven(**{**service.credentials(key_kind), "base_url": proxy.base_url}) as c:
             raw = c.telephony.numbers.with_raw_response.pin(number_id, "agent_after_loss")
-    assert (raw.status_code, raw.retries) == (204, 1)
+    assert (raw.status_code, raw.retries) == (200, 1)
+    assert raw.parse().agent_id == "agent_after_loss"
     assert client.telephony.numbers.get(number_id).agent_id == "agent_after_loss"
 
 
@@ -240,6 +243,7 @@ def test_a_server_that_never_answers_times_out_within_the_budget() -> None:
             client.telephony.numbers.get(UUID)
         elapsed = time.monotonic() - started
     assert isinstance(caught.value, APIConnectionError)
+    assert str(caught.value) == "no answer within the call's 1.0 s budget"
     assert 0.9 <= elapsed < 1 + SLACK
 
 
@@ -274,21 +278,85 @@ def test_async_budget_holds_against_503_silence_and_a_stalled_body() -> None:
         assert asyncio.run(call(stalled, 2)) < 2 + SLACK
 
 
-def test_a_refused_connection_is_retried_then_raised(caplog: pytest.LogCaptureFixture) -> None:
-    with socket.socket() as s:  # a port nobody listens on
+def closed_port() -> int:
+    """A port nobody listens on."""
+    with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        return int(s.getsockname()[1])
+
+
+def test_a_refused_connection_is_retried_then_raised(caplog: pytest.LogCaptureFixture) -> None:
+    port = closed_port()
     caplog.set_level("DEBUG", logger="kataven")
     with Kataven(base_url=f"http://127.0.0.1:{port}/api/v1", api_key="kvn_test_key",
                  max_retries=1) as client:
         with pytest.raises(APIConnectionError) as caught:
             client.telephony.numbers.get(UUID)
     assert not isinstance(caught.value, APITimeoutError)
+    assert str(caught.value) == (
+        f"could not connect to 127.0.0.1:{port}: connection refused (ECONNREFUSED)")
     attempts = [r.getMessage() for r in caplog.records if r.name == "kataven"]
     assert len(attempts) == 2 and all("ConnectError" in line for line in attempts)
     assert attempts[0].startswith(f"GET /api/v1/telephony/numbers/{UUID} attempt 1: ")
     assert "; retry in " in attempts[0]
     assert attempts[1].endswith("attempt 2: ConnectError; raised; request id -")
+
+
+def test_async_a_refused_connection_names_the_host_and_the_cause() -> None:
+    port = closed_port()
+
+    async def main() -> APIConnectionError:
+        async with AsyncKataven(base_url=f"http://localhost:{port}/api/v1", api_key="k",
+                                max_retries=0) as client:
+            try:
+                await client.telephony.numbers.get(UUID)
+            except APIConnectionError as error:
+                return error
+        raise AssertionError("no error")
+
+    error = asyncio.run(main())
+    assert str(error) == f"could not connect to localhost:{port}: connection refused (ECONNREFUSED)"
+
+
+def test_a_host_whose_name_does_not_resolve_is_named_with_the_cause() -> None:
+    # A base URL left at a default that cannot be reached: the host, not just an errno.
+    with Kataven(base_url="https://api.kataven.invalid/v1", api_key="k",
+                 max_retries=0) as client:
+        with pytest.raises(APIConnectionError) as caught:
+            client.telephony.numbers.get(UUID)
+    message = str(caught.value)
+    assert message.startswith("could not connect to api.kataven.invalid:443: name not resolved (")
+    assert "Errno" not in message
+
+
+def test_a_connection_reset_before_the_answer_names_the_host_and_the_cause() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+
+        def reset() -> None:  # read the request, then close with RST instead of answering
+            conn, _ = listener.accept()
+            conn.recv(65536)
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            conn.close()
+
+        server = threading.Thread(target=reset, daemon=True)
+        server.start()
+        with Kataven(base_url=f"http://127.0.0.1:{port}/api/v1", api_key="k",
+                     max_retries=0) as client:
+            with pytest.raises(APIConnectionError) as caught:
+                client.telephony.numbers.get(UUID)
+        server.join(timeout=5)
+    assert str(caught.value) == f"no answer from 127.0.0.1:{port}: connection reset (ECONNRESET)"
+
+
+def test_a_connection_closed_before_the_answer_says_so() -> None:
+    with faults.LocalServer(lambda seen: None) as server, local(server, max_retries=0) as c:
+        with pytest.raises(APIConnectionError) as caught:
+            c.telephony.numbers.get(UUID)
+    assert str(caught.value) == (f"no answer from 127.0.0.1:{server.port}: "
+                                 "Server disconnected without sending a response")
 
 
 def test_with_options_sets_the_retries_of_a_call() -> None:

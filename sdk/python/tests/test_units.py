@@ -3,6 +3,7 @@ takes (httpx's MockTransport, sleeps recorded instead of slept), and the models.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import email.utils
 import uuid
@@ -15,6 +16,7 @@ import pytest
 
 from kataven import (
     NOT_GIVEN,
+    AsyncKataven,
     Kataven,
     KatavenError,
     NotFoundError,
@@ -27,6 +29,10 @@ from kataven import (
 from kataven._models import parse_datetime
 
 UUID = faults.NUMBER["id"]
+PROVIDER = {"id": UUID, "provider": "twilio", "label": "Twilio",
+            "credential_keys": ["account_sid", "auth_token"], "sealing_key_id": "abc",
+            "created_at": "2026-11-28T17:02:03.123456Z",
+            "updated_at": "2026-11-28T17:02:03.123456Z"}
 
 def http_date(seconds_from_now: float) -> str:
     return email.utils.format_datetime(
@@ -127,8 +133,8 @@ def test_the_transport_gives_every_post_one_key_for_all_its_attempts(waits: list
     assert uuid.UUID(keys[0]) and keys == [keys[0], keys[0], "mine", None]
 
 def test_update_sends_only_what_is_given(waits: list[float]) -> None:
-    done = httpx.Response(204)
-    client, sent = mocked(done, done, done, done)
+    number, provider = httpx.Response(200, json=faults.NUMBER), httpx.Response(200, json=PROVIDER)
+    client, sent = mocked(number, number, provider, provider)
     numbers, providers = client.telephony.numbers, client.telephony.providers
     numbers.update(UUID, inbound_enabled=False)
     numbers.update(UUID, agent_id=None, outbound_enabled=NOT_GIVEN)
@@ -138,6 +144,41 @@ def test_update_sends_only_what_is_given(waits: list[float]) -> None:
         b'{"inbound_enabled":false}', b'{"agent_id":null}', b'{"label":"New"}',
         b'{"credentials":{"auth_id":"a","auth_token":"b"}}']
     assert {r.method for r in sent} == {"PATCH"} and "Idempotency-Key" not in sent[0].headers
+    assert {r.headers["Prefer"] for r in sent} == {"return=representation"}
+
+
+def test_a_change_answered_204_by_an_older_service_is_read_back(waits: list[float]) -> None:
+    pinned = {**faults.NUMBER, "agent_id": "agent_2"}
+    client, sent = mocked(httpx.Response(204), httpx.Response(200, json=pinned),
+                          httpx.Response(204), httpx.Response(200, json=PROVIDER))
+    number = client.telephony.numbers.pin(UUID, "agent_2")
+    assert isinstance(number, PhoneNumber) and number.agent_id == "agent_2"
+    raw = client.telephony.providers.with_raw_response.update(UUID, label="Twilio")
+    assert raw.status_code == 204  # the PATCH's answer; parse() gives what was read back
+    assert raw.parse() == Provider.from_json(PROVIDER)
+    assert [(r.method, r.url.path) for r in sent] == [
+        ("PATCH", f"/api/v1/telephony/numbers/{UUID}"),
+        ("GET", f"/api/v1/telephony/numbers/{UUID}"),
+        ("PATCH", f"/api/v1/telephony/providers/{UUID}"),
+        ("GET", f"/api/v1/telephony/providers/{UUID}")]
+
+
+def test_async_a_change_answered_204_is_read_back_too() -> None:
+    def respond(seen: faults.Seen) -> faults.Answer:
+        if seen.method == "PATCH":
+            return (204, {}, "")
+        return faults.OK
+
+    async def main(base_url: str) -> tuple[PhoneNumber, PhoneNumber]:
+        async with AsyncKataven(api_key="kvn_k", base_url=base_url) as client:
+            numbers = client.telephony.numbers
+            raw = await numbers.with_raw_response.unpin(UUID)
+            return await numbers.update(UUID, inbound_enabled=True), raw.parse()
+
+    with faults.LocalServer(respond) as server:
+        updated, unpinned = asyncio.run(main(server.base_url))
+    assert updated == unpinned == PhoneNumber.from_json(faults.NUMBER)
+    assert [r.method for r in server.requests] == ["PATCH", "GET", "PATCH", "GET"]
 
 def test_list_filters_leave_out_what_is_none(waits: list[float]) -> None:
     page = httpx.Response(200, json={"numbers": [faults.NUMBER], "next_cursor": None})

@@ -25,18 +25,19 @@ export class Numbers extends Resource {
     return this._call("get", { id }, options);
   }
 
+  /** Changes what `body` names; resolves to the number as the change left it. */
   update(id, body, options) {
-    return this._call("update", { id, body }, options);
+    return this._change("update", { id, body }, options);
   }
 
-  /** Routes the number's calls to agent `agentId`. */
+  /** Routes the number's calls to agent `agentId`; resolves to the number. */
   pin(id, agentId, options) {
-    return this._call("pin", { id, body: { agent_id: agentId } }, options);
+    return this._change("pin", { id, body: { agent_id: agentId } }, options);
   }
 
-  /** Pins the number to no agent. */
+  /** Pins the number to no agent; resolves to the number. */
   unpin(id, options) {
-    return this._call("unpin", { id, body: { agent_id: null } }, options);
+    return this._change("unpin", { id, body: { agent_id: null } }, options);
   }
 
   delete(id, options) {

@@ -22,9 +22,10 @@ export class Providers extends Resource {
     return this._call("get", { id }, options);
   }
 
-  /** Rotates the credentials in place, or changes the label. */
+  /** Rotates the credentials in place, or changes the label; resolves to the credential
+   * as the change left it. */
   update(id, body, options) {
-    return this._call("update", { id, body }, options);
+    return this._change("update", { id, body }, options);
   }
 
   delete(id, options) {

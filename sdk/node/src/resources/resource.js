@@ -25,6 +25,18 @@ export class Resource {
     return this._raw ? result : result.data;
   }
 
+  /** A change (update, pin, unpin) of object `id`: resolves to the object as it left it,
+   * which the service answers with (Prefer: return=representation). A service too old
+   * for that answers 204: the object is then read back with the resource's get, one more
+   * request; raw, the change's own status and headers with that object as `data`. */
+  async _change(name, { id, body }, options) {
+    let result = await this._request(name, { id, body, representation: true }, options);
+    if (result.status === 204) {
+      result = { ...result, data: (await this._request("get", { id }, options)).data };
+    }
+    return this._raw ? result : result.data;
+  }
+
   /** A List of method `name`'s operation (an answer's items are under `key`); when raw,
    * the first page's result. */
   _paginate(name, key, params = {}, options = {}) {
@@ -35,14 +47,14 @@ export class Resource {
     return this._raw ? page(params.cursor) : new List(page, params.cursor);
   }
 
-  _request(name, { id, query, body }, options = {}) {
+  _request(name, { id, query, body, representation }, options = {}) {
     const [method, template] = OPERATIONS[this.constructor.operationIds[name]];
     let path = template;
     if (template.includes("{id}")) {
       if (typeof id !== "string" || id === "") throw new TypeError(`${name}: an id is required`);
       path = template.replace("{id}", encodeURIComponent(id));
     }
-    return this._transport.request({ method, path, query, body, options });
+    return this._transport.request({ method, path, query, body, representation, options });
   }
 }
 

@@ -15,6 +15,7 @@ from ._exceptions import (
                           BadGatewayError,
                           BadRequestError,
                           ConflictError,
+                          ErrorCode,
                           InternalServerError,
                           KatavenError,
                           NotFoundError,
@@ -24,7 +25,7 @@ from ._exceptions import (
                           ServiceUnavailableError,
                           UnprocessableEntityError,
 )
-from ._models import Actor, Event, PhoneNumber, Provider
+from ._models import Actor, ActorKind, Event, EventType, PhoneNumber, Provider, ProviderName
 from ._transport import RawResponse
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
@@ -32,10 +33,10 @@ from .pagination import AsyncPager, Page, SyncPager
 
 __all__ = [
     "Kataven", "AsyncKataven", "NOT_GIVEN", "NotGiven", "Provider", "PhoneNumber", "Event",
-    "Actor",
+    "Actor", "ProviderName", "EventType", "ActorKind",
     "Page", "SyncPager", "AsyncPager", "RawResponse", "__version__",
     "DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "DEFAULT_MAX_RETRIES",
-    "KatavenError", "APIConnectionError", "APITimeoutError", "APIStatusError",
+    "ErrorCode", "KatavenError", "APIConnectionError", "APITimeoutError", "APIStatusError",
     "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError",
     "ConflictError", "RequestTooLargeError", "UnprocessableEntityError", "RateLimitError",
     "InternalServerError", "BadGatewayError", "ServiceUnavailableError",

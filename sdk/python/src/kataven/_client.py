@@ -120,7 +120,7 @@ class Kataven:
         self.close()
 
     def __repr__(self) -> str:
-        return f"<Kataven {self._settings!r}>"
+        return f"<Kataven {self._settings.described()}>"  # never the key
 
 
 class AsyncKataven:
@@ -179,4 +179,4 @@ class AsyncKataven:
         await self.close()
 
     def __repr__(self) -> str:
-        return f"<AsyncKataven {self._settings!r}>"
+        return f"<AsyncKataven {self._settings.described()}>"  # never the key

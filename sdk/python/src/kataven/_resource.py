@@ -30,13 +30,15 @@ def path_id(name: str, value: str) -> str:
 def operation(operation_id: str, parse: Callable[[httpx.Response], T], *,
               path: Mapping[str, str] | None = None, body: Mapping[str, Any] | None = None,
               params: Mapping[str, Any] | None = None,
-              idempotency_key: str | None = None) -> Call[T]:
+              idempotency_key: str | None = None, read_back: Call[T] | None = None
+              ) -> Call[T]:
     """A Call of an operation of the service's document, with the HTTP method and path
     the document gives it (_operations.py); `path` fills in the path's {names}, each
-    value already one segment (path_id)."""
+    value already one segment (path_id). A change given `read_back` (the object's get)
+    answers the object it changed."""
     method, template = OPERATIONS[operation_id]
     return Call(method, template.format_map(path or {}), parse, body=body, params=params,
-                idempotency_key=idempotency_key)
+                idempotency_key=idempotency_key, read_back=read_back)
 
 
 def given(**fields: Any) -> dict[str, Any]:
@@ -50,6 +52,27 @@ class _Operations:
     here, and hold the methods to it."""
 
     operation_ids: ClassVar[Mapping[str, str]] = {}
+    _raw = False
+
+    def _base_url(self) -> str:
+        raise NotImplementedError
+
+    def _location(self) -> str:
+        """Where the resource is: the shortest of its operations' paths."""
+        path = min((OPERATIONS[o][1] for o in self.operation_ids.values()), key=len)
+        return self._base_url().rstrip("/") + path
+
+    def __repr__(self) -> str:
+        """<Numbers at https://api.kataven.ai/v1/telephony/numbers>"""
+        return f"<{type(self).__name__}{' (raw)' if self._raw else ''} at {self._location()}>"
+
+    def _list_name(self) -> str:
+        """What its lists are called in their repr: NumbersList, AsyncNumbersList."""
+        return f"{type(self).__name__}List"
+
+
+def _filters(call: Call[Any]) -> dict[str, Any]:
+    return {k: v for k, v in (call.params or {}).items() if v is not None}
 
 
 class SyncAPIResource(_Operations):
@@ -70,7 +93,10 @@ class SyncAPIResource(_Operations):
         def fetch(at: str | None) -> RawResponse[Page[T]]:
             return send(dataclasses.replace(first, params={**params, "cursor": at}))
 
-        return SyncPager(fetch, cursor)
+        return SyncPager(fetch, cursor, name=self._list_name(), filters=_filters(first))
+
+    def _base_url(self) -> str:
+        return self._transport.settings.base_url
 
 
 class AsyncAPIResource(_Operations):
@@ -91,7 +117,21 @@ class AsyncAPIResource(_Operations):
         def fetch(at: str | None) -> Awaitable[RawResponse[Page[T]]]:
             return send(dataclasses.replace(first, params={**params, "cursor": at}))
 
-        return AsyncPager(fetch, cursor)
+        return AsyncPager(fetch, cursor, name=self._list_name(), filters=_filters(first))
+
+    def _base_url(self) -> str:
+        return self._transport.settings.base_url
+
+
+class RawMethods:
+    """A resource's with_raw_response form: its methods, each returning the RawResponse
+    (a list: its first page's)."""
+
+    def __init__(self, raw: SyncAPIResource | AsyncAPIResource) -> None:
+        self._resource = raw
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} at {self._resource._location()}>"
 
 
 def to_raw(method: Callable[P, R]) -> Callable[P, RawResponse[R]]:

@@ -12,6 +12,9 @@ same in the Node SDK:
   502, 503, 504; never another status.
 - Every POST carries an Idempotency-Key (the caller's, or one made for the call), the
   same on every attempt, so a retry after a lost answer never creates twice.
+- Errors are asked for as problem details (Accept), for their stable `code`.
+- A PATCH asks for the changed object back (Prefer: return=representation); from a
+  service too old to send it (204), the object is read back with the call's `read_back`.
 - Before retry n (0, 1, ...): min(0.5 * 2**n, 8) seconds less up to a quarter (jitter),
   or what the answer's Retry-After says.
 """
@@ -20,11 +23,14 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import errno
 import json
 import logging
 import math
 import os
 import random
+import socket
+import ssl
 import sys
 import time
 import uuid
@@ -50,6 +56,8 @@ INITIAL_BACKOFF = 0.5
 MAX_BACKOFF = 8.0
 USER_AGENT = f"kataven-python/{__version__}"
 REPLAYED = "Idempotent-Replayed"
+PREFER_REPRESENTATION = "return=representation"
+ACCEPT = "application/json, application/problem+json"
 
 # Patched by the unit tests of backoff, which must not wait for real.
 sleep = time.sleep
@@ -108,11 +116,17 @@ class Settings:
         return (f"Settings(base_url={self.base_url!r}, account_id={self.account_id!r}, "
                 f"timeout={self.timeout!r}, max_retries={self.max_retries!r})")
 
+    def described(self) -> str:
+        """The settings a client's repr shows: all but the key."""
+        return (f"base_url={self.base_url!r} account_id={self.account_id!r} "
+                f"timeout={float(self.timeout)!r} max_retries={self.max_retries!r}")
+
     def headers(self) -> dict[str, str]:
         headers = {
             "Authorization": f"Bearer {self.api_key}",
             "User-Agent": USER_AGENT,
-            "Accept": "application/json",
+            # Success bodies are JSON; errors, problem details with a stable code.
+            "Accept": ACCEPT,
         }
         if self.account_id is not None:
             headers["X-Account-ID"] = self.account_id
@@ -129,6 +143,9 @@ class Call(Generic[T]):
     body: Mapping[str, Any] | None = None
     params: Mapping[str, Any] | None = None
     idempotency_key: str | None = None  # a POST's, when the caller chose it
+    # A change that asks for the object as it left it (Prefer: return=representation),
+    # and the call that reads it instead when a service ignores the preference (204).
+    read_back: Call[T] | None = None
 
 
 class RawResponse(Generic[T]):
@@ -160,6 +177,11 @@ class RawResponse(Generic[T]):
         """Whether the service answered with the kept answer of an earlier request with
         the same Idempotency-Key (a create retried after its answer was lost)."""
         return bool(self.http_response.headers.get(REPLAYED) == "true")
+
+    def answered_by(self, read_back: RawResponse[T]) -> RawResponse[T]:
+        """This answer's HTTP details, whose parse() gives what `read_back` read (a
+        change a service answered 204, read back with a second call)."""
+        return RawResponse(self.http_response, lambda _: read_back.parse(), self.retries)
 
     def parse(self) -> T:
         try:
@@ -198,11 +220,12 @@ class _Budget(dict[str, "float | None"]):
 class _Attempts(Generic[T]):
     """One call's attempts: its deadline, what they did, and whether to try again."""
 
-    __slots__ = ("call", "deadline", "extensions", "max_retries", "retries",
+    __slots__ = ("call", "settings", "deadline", "extensions", "max_retries", "retries",
                  "may_have_reached")
 
     def __init__(self, call: Call[T], settings: Settings) -> None:
         self.call = call
+        self.settings = settings
         self.deadline = time.monotonic() + settings.timeout
         self.extensions = {"timeout": _Budget(self.deadline)}
         self.max_retries = settings.max_retries
@@ -212,7 +235,7 @@ class _Attempts(Generic[T]):
     def next(self) -> dict[str, _Budget]:
         """The next attempt's httpx extensions: its timeouts, what is left of the budget."""
         if self.deadline - time.monotonic() <= 0:
-            raise APITimeoutError()
+            raise self._timeout(None)
         return self.extensions
 
     def answered(self, response: httpx.Response) -> RawResponse[T] | float:
@@ -243,15 +266,21 @@ class _Attempts(Generic[T]):
         attempt = self.retries + 1
         if isinstance(exc, httpx.TimeoutException):  # each attempt may take all that is left
             self._log(attempt, request, "APITimeoutError", "raised", None)
-            raise APITimeoutError(request=request) from exc
+            raise self._timeout(request) from exc
         retryable = isinstance(exc, RETRY_ERRORS)
         wait = self._next_wait(retryable, None) if retryable else None
         self._log(attempt, request, type(exc).__name__, _then(wait), None)
         if wait is None:
-            raise APIConnectionError(f"{type(exc).__name__}: {exc}", request=request) from exc
+            where = request.url if request is not None else httpx.URL(self.settings.base_url)
+            raise APIConnectionError(connection_failure(exc, where), request=request) from exc
         if not isinstance(exc, httpx.ConnectError):
             self.may_have_reached = True
         return wait
+
+    def _timeout(self, request: httpx.Request | None) -> APITimeoutError:
+        return APITimeoutError(
+            f"no answer within the call's {float(self.settings.timeout)} s budget",
+            request=request)
 
     def _next_wait(self, retryable: bool, asked: float | None) -> float | None:
         """The wait before the next attempt, or None when there is none."""
@@ -275,6 +304,47 @@ class _Attempts(Generic[T]):
                      attempt, outcome, then, request_id or "-")
 
 
+# What the system's errors mean, in words; the error's own name follows in parentheses.
+REASONS = {
+    errno.ECONNREFUSED: "connection refused", errno.ECONNRESET: "connection reset",
+    errno.ECONNABORTED: "connection aborted", errno.EPIPE: "connection closed",
+    errno.ETIMEDOUT: "timed out", errno.ENETUNREACH: "network unreachable",
+    errno.EHOSTUNREACH: "host unreachable",
+}
+DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def connection_failure(exc: httpx.HTTPError, url: httpx.URL) -> str:
+    """The host an attempt tried and what the system said, e.g. `could not connect to
+    api.kataven.ai:443: name not resolved (Name or service not known)`, or `no answer
+    from 127.0.0.1:8000: connection reset (ECONNRESET)` once connected."""
+    where = f"{url.host}:{url.port or DEFAULT_PORTS.get(url.scheme, '?')}"
+    verb = "could not connect to" if isinstance(exc, httpx.ConnectError) else "no answer from"
+    return f"{verb} {where}: {system_cause(exc)}"
+
+
+def system_cause(exc: BaseException) -> str:
+    """The cause at the bottom of an httpx error's chain (httpx wraps httpcore's, which
+    wraps the socket's OSError; anyio adds one more), in words."""
+    system: OSError | None = None
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        if isinstance(link, OSError) and link.errno is not None:
+            system = link
+        link = link.__cause__ or link.__context__
+    if isinstance(system, socket.gaierror):
+        return f"name not resolved ({system.strerror})"
+    if isinstance(system, ssl.SSLError):
+        return f"TLS failed ({getattr(system, 'verify_message', None) or system.reason})"
+    if system is not None and system.errno is not None:
+        name = errno.errorcode.get(system.errno, f"errno {system.errno}")
+        reason = REASONS.get(system.errno) or (system.strerror or "failed").lower()
+        return f"{reason} ({name})"
+    return str(exc).rstrip(".") or type(exc).__name__
+
+
 def _then(wait: float | None) -> str:
     return "raised" if wait is None else f"retry in {wait:.2f} s"
 
@@ -290,8 +360,10 @@ class _BaseTransport:
         included: made once, so that the attempts are the same request."""
         headers = self._headers
         content = None
-        if call.body is not None or call.method == "POST":
+        if call.body is not None or call.method == "POST" or call.read_back is not None:
             headers = dict(headers)
+            if call.read_back is not None:
+                headers["Prefer"] = PREFER_REPRESENTATION
             if call.body is not None:
                 content = json.dumps(call.body, separators=(",", ":"),
                                      ensure_ascii=False).encode()
@@ -322,6 +394,12 @@ class Transport(_BaseTransport):
         self.http_client = http_client
 
     def send(self, call: Call[T]) -> RawResponse[T]:
+        raw = self._send(call)
+        if call.read_back is not None and raw.status_code == 204:  # it ignored Prefer
+            return raw.answered_by(self._send(call.read_back))
+        return raw
+
+    def _send(self, call: Call[T]) -> RawResponse[T]:
         url, headers, content = self._prepare(call)
         params = _params(call)
         attempts = _Attempts(call, self.settings)
@@ -348,6 +426,12 @@ class AsyncTransport(_BaseTransport):
         self.http_client = http_client
 
     async def send(self, call: Call[T]) -> RawResponse[T]:
+        raw = await self._send(call)
+        if call.read_back is not None and raw.status_code == 204:  # it ignored Prefer
+            return raw.answered_by(await self._send(call.read_back))
+        return raw
+
+    async def _send(self, call: Call[T]) -> RawResponse[T]:
         url, headers, content = self._prepare(call)
         params = _params(call)
         attempts = _Attempts(call, self.settings)

@@ -16,9 +16,15 @@ class Telephony:
         self.numbers = Numbers(transport)
         self.events = Events(transport)
 
+    def __repr__(self) -> str:
+        return f"<Telephony at {self.providers._transport.settings.base_url}/telephony>"
+
 
 class AsyncTelephony:
     def __init__(self, transport: AsyncTransport) -> None:
         self.providers = AsyncProviders(transport)
         self.numbers = AsyncNumbers(transport)
         self.events = AsyncEvents(transport)
+
+    def __repr__(self) -> str:
+        return f"<AsyncTelephony at {self.providers._transport.settings.base_url}/telephony>"

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from ..._models import Event
+from ..._models import Event, EventType
 from ..._resource import (
     AsyncAPIResource,
+    RawMethods,
     SyncAPIResource,
     operation,
     to_async_raw_page,
@@ -33,7 +34,7 @@ def _since(since: datetime | str | None) -> str | None:
     return since
 
 
-def _list(object_id: str | None, type: str | None, since: datetime | str | None,
+def _list(object_id: str | None, type: EventType | None, since: datetime | str | None,
           limit: int | None) -> Call[Page[Event]]:
     return operation(OPERATION_IDS["list"], _page, params={
         "object_id": object_id, "type": type, "since": _since(since), "limit": limit})
@@ -44,7 +45,7 @@ class Events(SyncAPIResource):
 
     operation_ids = OPERATION_IDS
 
-    def list(self, *, object_id: str | None = None, type: str | None = None,
+    def list(self, *, object_id: str | None = None, type: EventType | None = None,
              since: datetime | str | None = None, limit: int | None = None,
              cursor: str | None = None) -> SyncPager[Event]:
         """Every matching event, newest first, a page (of `limit`) at a time: of one
@@ -61,7 +62,7 @@ class AsyncEvents(AsyncAPIResource):
 
     operation_ids = OPERATION_IDS
 
-    def list(self, *, object_id: str | None = None, type: str | None = None,
+    def list(self, *, object_id: str | None = None, type: EventType | None = None,
              since: datetime | str | None = None, limit: int | None = None,
              cursor: str | None = None) -> AsyncPager[Event]:
         return self._pager(_list(object_id, type, since, limit), cursor)
@@ -71,13 +72,15 @@ class AsyncEvents(AsyncAPIResource):
         return AsyncEventsWithRawResponse(AsyncEvents(self._transport, raw=True))
 
 
-class EventsWithRawResponse:
+class EventsWithRawResponse(RawMethods):
     """`list` returning its first page's RawResponse."""
 
     def __init__(self, raw: Events) -> None:
+        super().__init__(raw)
         self.list = to_raw_page(raw.list)
 
 
-class AsyncEventsWithRawResponse:
+class AsyncEventsWithRawResponse(RawMethods):
     def __init__(self, raw: AsyncEvents) -> None:
+        super().__init__(raw)
         self.list = to_async_raw_page(raw.list)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import httpx
 
-from ..._models import PhoneNumber
+from ..._models import PhoneNumber, ProviderName
 from ..._resource import (
     AsyncAPIResource,
+    RawMethods,
     SyncAPIResource,
     given,
     operation,
@@ -45,7 +46,7 @@ def _nothing(response: httpx.Response) -> None:
 _page = page_parser("numbers", PhoneNumber.from_json)
 
 
-def _create(e164: str, credentials_id: str, provider: str | None, agent_id: str | None,
+def _create(e164: str, credentials_id: str, provider: ProviderName | None, agent_id: str | None,
             inbound_enabled: bool, outbound_enabled: bool,
             idempotency_key: str | None) -> Call[PhoneNumber]:
     body: dict[str, object] = {"e164": e164, "credentials_id": credentials_id,
@@ -59,7 +60,7 @@ def _create(e164: str, credentials_id: str, provider: str | None, agent_id: str 
                      idempotency_key=idempotency_key)
 
 
-def _list(agent_id: str | None, credentials_id: str | None, provider: str | None,
+def _list(agent_id: str | None, credentials_id: str | None, provider: ProviderName | None,
           e164: str | None, limit: int | None) -> Call[Page[PhoneNumber]]:
     return operation(OPERATION_IDS["list"], _page, params={
         "agent_id": agent_id, "credentials_id": credentials_id, "provider": provider,
@@ -74,10 +75,12 @@ def _get(number_id: str) -> Call[PhoneNumber]:
     return operation(OPERATION_IDS["get"], _number, path=_item(number_id))
 
 
-def _update(name: str, number_id: str, **fields: str | bool | None | NotGiven) -> Call[None]:
-    """The PATCH of method `name`: update, pin or unpin."""
-    return operation(OPERATION_IDS[name], _nothing, path=_item(number_id),
-                     body=given(**fields))
+def _update(name: str, number_id: str, **fields: str | bool | None | NotGiven
+            ) -> Call[PhoneNumber]:
+    """The PATCH of method `name` (update, pin or unpin), answering the number as it left
+    it; read back with a GET from a service too old to send it."""
+    return operation(OPERATION_IDS[name], _number, path=_item(number_id),
+                     body=given(**fields), read_back=_get(number_id))
 
 
 def _delete(number_id: str) -> Call[None]:
@@ -89,7 +92,7 @@ class Numbers(SyncAPIResource):
 
     operation_ids = OPERATION_IDS
 
-    def create(self, *, e164: str, credentials_id: str, provider: str | None = None,
+    def create(self, *, e164: str, credentials_id: str, provider: ProviderName | None = None,
                agent_id: str | None = None, inbound_enabled: bool = True,
                outbound_enabled: bool = True, idempotency_key: str | None = None
                ) -> PhoneNumber:
@@ -99,8 +102,8 @@ class Numbers(SyncAPIResource):
                                  outbound_enabled, idempotency_key))
 
     def list(self, *, agent_id: str | None = None, credentials_id: str | None = None,
-             provider: str | None = None, e164: str | None = None, limit: int | None = None,
-             cursor: str | None = None) -> SyncPager[PhoneNumber]:
+             provider: ProviderName | None = None, e164: str | None = None,
+             limit: int | None = None, cursor: str | None = None) -> SyncPager[PhoneNumber]:
         """Every matching number, oldest first, a page (of `limit`) at a time."""
         return self._pager(_list(agent_id, credentials_id, provider, e164, limit), cursor)
 
@@ -109,18 +112,23 @@ class Numbers(SyncAPIResource):
 
     def update(self, number_id: str, *, agent_id: str | None | NotGiven = NOT_GIVEN,
                inbound_enabled: bool | NotGiven = NOT_GIVEN,
-               outbound_enabled: bool | NotGiven = NOT_GIVEN) -> None:
-        """Change what is given: agent_id=None unpins; NOT_GIVEN fields are not sent."""
+               outbound_enabled: bool | NotGiven = NOT_GIVEN) -> PhoneNumber:
+        """Change what is given: agent_id=None unpins; NOT_GIVEN fields are not sent.
+
+        Returns the number as the change left it, which the service sends back in the
+        same answer (Prefer: return=representation). A service too old for that answers
+        204: the number is then read back with a GET, one more request, which would also
+        show a change someone made in between. The same holds for pin and unpin."""
         return self._run(_update("update", number_id, agent_id=agent_id,
                                  inbound_enabled=inbound_enabled,
                                  outbound_enabled=outbound_enabled))
 
-    def pin(self, number_id: str, agent_id: str) -> None:
-        """Route the number's calls to an agent."""
+    def pin(self, number_id: str, agent_id: str) -> PhoneNumber:
+        """Route the number's calls to an agent; returns the number as it left it."""
         return self._run(_update("pin", number_id, agent_id=agent_id))
 
-    def unpin(self, number_id: str) -> None:
-        """Pin the number to no agent."""
+    def unpin(self, number_id: str) -> PhoneNumber:
+        """Pin the number to no agent; returns the number as it left it."""
         return self._run(_update("unpin", number_id, agent_id=None))
 
     def delete(self, number_id: str) -> None:
@@ -136,7 +144,7 @@ class AsyncNumbers(AsyncAPIResource):
 
     operation_ids = OPERATION_IDS
 
-    async def create(self, *, e164: str, credentials_id: str, provider: str | None = None,
+    async def create(self, *, e164: str, credentials_id: str, provider: ProviderName | None = None,
                      agent_id: str | None = None, inbound_enabled: bool = True,
                      outbound_enabled: bool = True, idempotency_key: str | None = None
                      ) -> PhoneNumber:
@@ -144,8 +152,8 @@ class AsyncNumbers(AsyncAPIResource):
                                        inbound_enabled, outbound_enabled, idempotency_key))
 
     def list(self, *, agent_id: str | None = None, credentials_id: str | None = None,
-             provider: str | None = None, e164: str | None = None, limit: int | None = None,
-             cursor: str | None = None) -> AsyncPager[PhoneNumber]:
+             provider: ProviderName | None = None, e164: str | None = None,
+             limit: int | None = None, cursor: str | None = None) -> AsyncPager[PhoneNumber]:
         return self._pager(_list(agent_id, credentials_id, provider, e164, limit), cursor)
 
     async def get(self, number_id: str) -> PhoneNumber:
@@ -153,15 +161,17 @@ class AsyncNumbers(AsyncAPIResource):
 
     async def update(self, number_id: str, *, agent_id: str | None | NotGiven = NOT_GIVEN,
                      inbound_enabled: bool | NotGiven = NOT_GIVEN,
-                     outbound_enabled: bool | NotGiven = NOT_GIVEN) -> None:
+                     outbound_enabled: bool | NotGiven = NOT_GIVEN) -> PhoneNumber:
+        """As Numbers.update: the number as the change left it (read back with a GET
+        from a service too old to send it)."""
         return await self._run(_update("update", number_id, agent_id=agent_id,
                                        inbound_enabled=inbound_enabled,
                                        outbound_enabled=outbound_enabled))
 
-    async def pin(self, number_id: str, agent_id: str) -> None:
+    async def pin(self, number_id: str, agent_id: str) -> PhoneNumber:
         return await self._run(_update("pin", number_id, agent_id=agent_id))
 
-    async def unpin(self, number_id: str) -> None:
+    async def unpin(self, number_id: str) -> PhoneNumber:
         return await self._run(_update("unpin", number_id, agent_id=None))
 
     async def delete(self, number_id: str) -> None:
@@ -172,11 +182,12 @@ class AsyncNumbers(AsyncAPIResource):
         return AsyncNumbersWithRawResponse(AsyncNumbers(self._transport, raw=True))
 
 
-class NumbersWithRawResponse:
+class NumbersWithRawResponse(RawMethods):
     """The same methods, returning a RawResponse (`.parse()` gives the result); `list`
     returns its first page's."""
 
     def __init__(self, raw: Numbers) -> None:
+        super().__init__(raw)
         self.create = to_raw(raw.create)
         self.list = to_raw_page(raw.list)
         self.get = to_raw(raw.get)
@@ -186,8 +197,9 @@ class NumbersWithRawResponse:
         self.delete = to_raw(raw.delete)
 
 
-class AsyncNumbersWithRawResponse:
+class AsyncNumbersWithRawResponse(RawMethods):
     def __init__(self, raw: AsyncNumbers) -> None:
+        super().__init__(raw)
         self.create = to_async_raw(raw.create)
         self.list = to_async_raw_page(raw.list)
         self.get = to_async_raw(raw.get)

@@ -6,9 +6,10 @@ from typing import Mapping
 
 import httpx
 
-from ..._models import Provider
+from ..._models import Provider, ProviderName
 from ..._resource import (
     AsyncAPIResource,
+    RawMethods,
     SyncAPIResource,
     given,
     operation,
@@ -45,7 +46,7 @@ def _nothing(response: httpx.Response) -> None:
 _page = page_parser("providers", Provider.from_json)
 
 
-def _create(provider: str, credentials: Mapping[str, str], label: str | None,
+def _create(provider: ProviderName, credentials: Mapping[str, str], label: str | None,
             idempotency_key: str | None) -> Call[Provider]:
     body: dict[str, object] = {"provider": provider, "credentials": dict(credentials)}
     if label is not None:
@@ -67,10 +68,13 @@ def _get(provider_id: str) -> Call[Provider]:
 
 
 def _update(provider_id: str, label: str | None | NotGiven,
-            credentials: Mapping[str, str] | NotGiven) -> Call[None]:
+            credentials: Mapping[str, str] | NotGiven) -> Call[Provider]:
+    """The PATCH, answering the credential as it left it; read back with a GET from a
+    service too old to send it."""
     body = given(label=label, credentials=credentials if isinstance(credentials, NotGiven)
                  else dict(credentials))
-    return operation(OPERATION_IDS["update"], _nothing, path=_item(provider_id), body=body)
+    return operation(OPERATION_IDS["update"], _provider, path=_item(provider_id), body=body,
+                     read_back=_get(provider_id))
 
 
 def _delete(provider_id: str) -> Call[None]:
@@ -82,7 +86,7 @@ class Providers(SyncAPIResource):
 
     operation_ids = OPERATION_IDS
 
-    def create(self, *, provider: str, credentials: Mapping[str, str],
+    def create(self, *, provider: ProviderName, credentials: Mapping[str, str],
                label: str | None = None, idempotency_key: str | None = None) -> Provider:
         """Add a credential. Every attempt sends the same Idempotency-Key (yours, or one
         made for this call), so a retry never stores it twice."""
@@ -97,9 +101,14 @@ class Providers(SyncAPIResource):
         return self._run(_get(provider_id))
 
     def update(self, provider_id: str, *, label: str | None | NotGiven = NOT_GIVEN,
-               credentials: Mapping[str, str] | NotGiven = NOT_GIVEN) -> None:
+               credentials: Mapping[str, str] | NotGiven = NOT_GIVEN) -> Provider:
         """Change the label, or rotate the credentials in place (the numbers bound to
-        it need no change). Fields left NOT_GIVEN are not sent."""
+        it need no change). Fields left NOT_GIVEN are not sent.
+
+        Returns the credential as the change left it, which the service sends back in
+        the same answer (Prefer: return=representation). A service too old for that
+        answers 204: the credential is then read back with a GET, one more request,
+        which would also show a change someone made in between."""
         return self._run(_update(provider_id, label, credentials))
 
     def delete(self, provider_id: str) -> None:
@@ -116,7 +125,7 @@ class AsyncProviders(AsyncAPIResource):
 
     operation_ids = OPERATION_IDS
 
-    async def create(self, *, provider: str, credentials: Mapping[str, str],
+    async def create(self, *, provider: ProviderName, credentials: Mapping[str, str],
                      label: str | None = None, idempotency_key: str | None = None) -> Provider:
         return await self._run(_create(provider, credentials, label, idempotency_key))
 
@@ -128,7 +137,9 @@ class AsyncProviders(AsyncAPIResource):
         return await self._run(_get(provider_id))
 
     async def update(self, provider_id: str, *, label: str | None | NotGiven = NOT_GIVEN,
-                     credentials: Mapping[str, str] | NotGiven = NOT_GIVEN) -> None:
+                     credentials: Mapping[str, str] | NotGiven = NOT_GIVEN) -> Provider:
+        """As Providers.update: the credential as the change left it (read back with a
+        GET from a service too old to send it)."""
         return await self._run(_update(provider_id, label, credentials))
 
     async def delete(self, provider_id: str) -> None:
@@ -139,11 +150,12 @@ class AsyncProviders(AsyncAPIResource):
         return AsyncProvidersWithRawResponse(AsyncProviders(self._transport, raw=True))
 
 
-class ProvidersWithRawResponse:
+class ProvidersWithRawResponse(RawMethods):
     """The same methods, returning a RawResponse (`.parse()` gives the result); `list`
     returns its first page's."""
 
     def __init__(self, raw: Providers) -> None:
+        super().__init__(raw)
         self.create = to_raw(raw.create)
         self.list = to_raw_page(raw.list)
         self.get = to_raw(raw.get)
@@ -151,8 +163,9 @@ class ProvidersWithRawResponse:
         self.delete = to_raw(raw.delete)
 
 
-class AsyncProvidersWithRawResponse:
+class AsyncProvidersWithRawResponse(RawMethods):
     def __init__(self, raw: AsyncProviders) -> None:
+        super().__init__(raw)
         self.create = to_async_raw(raw.create)
         self.list = to_async_raw_page(raw.list)
         self.get = to_async_raw(raw.get)
