@@ -13,19 +13,19 @@ bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 # default, so that workers x pool (below) stays under PostgreSQL's default 100.
 workers = int(os.environ.get("WEB_CONCURRENCY", min(os.cpu_count() or 2, 8)))
 
-# A request spends most of its time waiting on PostgreSQL; threads let a worker serve
-# others meanwhile, with none of gevent's monkey-patching of psycopg. gthread, made to
-# refuse new connections as soon as a graceful stop begins (app/process/worker.py). Measured
-# against sync workers, more processes with fewer threads, a thread per connection and
-# a one-thread worker: each cost more per request, or held fewer requests at once than
-# the contract's graceful stop and outage bounds need (docs/benchmarks.md).
-worker_class = "app.process.worker.GracefulThreadWorker"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# An event loop per process (gevent), a greenlet per connection, HTTP/1.1 parsed by
+# llhttp: app/process/worker.py. A request spends most of its time waiting on
+# PostgreSQL, and the loop serves others meanwhile; a slow client holds only itself.
+# Measured against gunicorn's gthread, gevent and gevent_pywsgi workers in
+# docs/benchmarks.md.
+worker_class = "app.process.worker.EventLoopWorker"
+# Connections a worker holds at once (idle kept-alive ones too); past it, it stops
+# accepting until one closes, and the other workers take the new ones.
+worker_connections = 1000
 
-# One pooled connection per thread, so no thread waits for another's connection:
-# workers x threads (8 on 2 cores, 32 at most by default) stays under PostgreSQL's
-# default max_connections (100); when_ready below warns if a host's settings do not.
-os.environ.setdefault("DATABASE_POOL_SIZE", str(threads))
+# Database connections per worker: as many as its statements in flight, not one per
+# client (a statement takes a connection for its own round trip only).
+os.environ.setdefault("DATABASE_POOL_SIZE", "4")
 
 # A listening socket per worker (SO_REUSEPORT): the kernel spreads connections evenly
 # over the workers. With one shared socket, whichever worker wakes first takes most of
@@ -80,25 +80,30 @@ def on_starting(server):
 
 
 def when_ready(server):
-    """Say where the service listens; warn when every worker's pool together would not fit
-    in PostgreSQL's connection limit."""
-    import psycopg
-
+    """Say where the service listens."""
     if not server.LISTENERS:
         server.log.info("Listening at: %s (%s)",
                         ",".join(listening_at(a) for a in server.cfg.address), server.pid)
+
+
+def pool_fits(worker):
+    """Warn when every worker's pool together would not fit in PostgreSQL's connection
+    limit. In a worker, once per start (the master must not import psycopg: see
+    app/process/worker.py)."""
+    import psycopg
+
     pool_size = int(os.environ["DATABASE_POOL_SIZE"])
-    wanted = server.cfg.workers * pool_size
+    wanted = worker.cfg.workers * pool_size
     try:
         with psycopg.connect(os.environ.get("DATABASE_URL", ""), connect_timeout=2) as conn:
             limit = int(conn.execute("SHOW max_connections").fetchone()[0])
             reserved = int(conn.execute("SHOW superuser_reserved_connections").fetchone()[0])
     except psycopg.Error as exc:
-        server.log.warning("could not check max_connections: %s", str(exc).strip())
+        worker.log.warning("could not check max_connections: %s", str(exc).strip())
         return
     if wanted > limit - reserved:
-        server.log.warning("%s workers x %s connections = %s: more than PostgreSQL allows (%s)",
-                           server.cfg.workers, pool_size, wanted, limit - reserved)
+        worker.log.warning("%s workers x %s connections = %s: more than PostgreSQL allows (%s)",
+                           worker.cfg.workers, pool_size, wanted, limit - reserved)
 
 
 def post_worker_init(worker):
@@ -107,6 +112,8 @@ def post_worker_init(worker):
     database = worker.wsgi.extensions.get("db")
     if database is not None:  # the benchmark's hello-world app has none
         database.open()
+        if worker.age == 1:  # the first worker of this start
+            pool_fits(worker)
 
 
 def worker_exit(server, worker):
