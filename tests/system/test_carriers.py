@@ -232,10 +232,9 @@ def test_no_credential_field_reaches_the_log(gunicorn, make_key):
 
 
 def test_a_slow_carrier_holds_no_database_connection(start_gunicorn, fake, make_key):
-    # One worker, four threads, ONE pooled connection: were the waiting check holding
-    # it, every read below would wait out the pool's timeout and answer 500.
-    server = start_gunicorn(**CHECKING, **fake.environ(), GUNICORN_THREADS="4",
-                            DATABASE_POOL_SIZE="1")
+    # One worker, ONE pooled connection: were the waiting check holding it, or the
+    # worker's loop, every read below would wait out the pool's timeout and answer 500.
+    server = start_gunicorn(**CHECKING, **fake.environ(), DATABASE_POOL_SIZE="1")
     key = make_key("alice")
     answers = []
     slow = threading.Thread(target=lambda: answers.append(

@@ -21,7 +21,7 @@ SECRET_SID = "AC" + "feedface" * 4
 
 @pytest.fixture(scope="module")
 def gunicorn_env():
-    return {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4"}
+    return {"WEB_CONCURRENCY": "2"}
 
 
 def test_the_procfile_serves_the_api(gunicorn, make_key):
@@ -110,7 +110,7 @@ def test_the_platforms_reads_are_logged_without_their_ciphertext(gunicorn, make_
 def test_sigterm_answers_every_accepted_request(start_gunicorn, database_url, make_key, sql):
     """Requests held mid-flight by a row lock; SIGTERM; the listener closes; the lock goes:
     every one of them must still be answered."""
-    server = start_gunicorn(WEB_CONCURRENCY="2", GUNICORN_THREADS="4",
+    server = start_gunicorn(WEB_CONCURRENCY="2",
                             DATABASE_STATEMENT_TIMEOUT_MS="30000")
     key = make_key("alice")
     _, _, body = server.request("POST", PROVIDERS, {"provider": "twilio", "credentials": TWILIO},

@@ -46,7 +46,7 @@ def served(request, cluster, start_gunicorn):
         bouncer = pgbouncer.PgBouncer(cluster.url(), pool_size=4).start()
         request.addfinalizer(bouncer.stop)
         url = bouncer.url()
-    server = start_gunicorn(DATABASE_URL=url, WEB_CONCURRENCY="2", GUNICORN_THREADS="4")
+    server = start_gunicorn(DATABASE_URL=url, WEB_CONCURRENCY="2")
     return server, bearer(key)
 
 
