@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 from psycopg import ClientCursor  # noqa: E402
 
+import app.queries  # noqa: E402
 from app import sealing  # noqa: E402
 from app.commands import migrations  # noqa: E402
 from app.config import Config  # noqa: E402
@@ -127,19 +128,32 @@ def pgbench(url, query):
 
 def statement(conn, function, *args, **kwargs):
     """(query, params) of the statement that `function(conn, *args, **kwargs)` of
-    app/queries runs (it is run, on `conn`: only reads are asked for)."""
+    app/queries runs (it is run, on `conn`: only reads are asked for), whether through
+    a cursor or at libpq's level (app/queries' hot_rows, its $n as %s)."""
     sent = []
-    real = psycopg.Cursor.execute
+    real_execute = psycopg.Cursor.execute
 
     def execute(cursor, query, params=None, **options):
         sent.append((query, params))
-        return real(cursor, query, params, **options)
+        return real_execute(cursor, query, params, **options)
 
+    def hot_rows(conn, query, *params):
+        sent.append((re.sub(r"\$\d+", "%s", query.decode()), params))
+        return real_hot_rows(conn, query, *params)
+
+    modules = (numbers_sql, providers_sql, routes_sql)
+    real_hot_rows = app.queries.hot_rows
     psycopg.Cursor.execute = execute
+    for module in modules:
+        if hasattr(module, "hot_rows"):
+            module.hot_rows = hot_rows
     try:
         function(conn, *args, **kwargs)
     finally:
-        psycopg.Cursor.execute = real
+        psycopg.Cursor.execute = real_execute
+        for module in modules:
+            if hasattr(module, "hot_rows"):
+                module.hot_rows = real_hot_rows
     return sent[-1]
 
 

@@ -28,8 +28,7 @@ update_request = UpdateNumberRequest()
 
 def page_json(rows, next_cursor):
     # Each row is the number's JSON already (kept in its row): the page is them joined.
-    return (f'{{"numbers":[{",".join(rows)}],"next_cursor":'
-            f'{orjson.dumps(next_cursor).decode()}}}').encode()
+    return b'{"numbers":[%b],"next_cursor":%b}' % (b",".join(rows), orjson.dumps(next_cursor))
 
 
 PAGE = Page("n", ListNumbersQuery(), numbers.page, page_json, orjson.loads)

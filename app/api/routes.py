@@ -1,6 +1,5 @@
 """/routes: who answers a dialled number, for the platform's router (platform keys only)."""
 
-import orjson
 from flask import Blueprint
 
 from ..errors import invalid_parameter
@@ -35,8 +34,8 @@ class RouteOf(One):
 
 def route_json(conn, account_id, e164, key_hash=None):
     """The route's JSON and the account it belongs to, or None."""
-    row = routes.get(conn, e164, account_id, key_hash)
-    return row and (orjson.dumps(row), row["account_id"])
+    found = routes.get(conn, e164, account_id, key_hash)
+    return None if found is None else (found[1], found[0])
 
 
 ROUTE = RouteOf(route_json, NOT_FOUND)

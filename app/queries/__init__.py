@@ -1,6 +1,10 @@
 """Plain SQL over psycopg: one module per table, one statement per function."""
 
+import sys
+
 import psycopg
+from psycopg import errors, generators, pq
+from psycopg.waiting import Ready, Wait
 
 
 def read(conn, row_factory=None):
@@ -8,3 +12,67 @@ def read(conn, row_factory=None):
     as it is, without the deadlines every other statement brings (app/process/pool.py),
     since the function has its own and cannot run long; the cheapest way to send one."""
     return psycopg.Cursor(conn, row_factory=row_factory or conn.row_factory)
+
+
+def hot_rows(conn, statement, *params):
+    """The rows a hot read's function returns (`statement`, bytes, with $1, $2... for
+    `params`), each a list of its columns' text as the server sent it (bytes; None for
+    NULL): sent and read at libpq's level.
+
+    The hottest reads answer with text the database made (a number's JSON, kept in its
+    row), which goes to the client as it is: psycopg's cursor, its adaptation of each
+    value both ways and its row objects, cost more than the rest of the read's work in
+    this process (docs/benchmarks.md). As with read(), the statement is one message of
+    the extended protocol, nothing is prepared, and the function has its own deadline.
+    Values are text but for bytes (bytea, sent binary); the function's signature gives
+    each its type."""
+    values, formats = [], []
+    for value in params:
+        if isinstance(value, bytes):
+            values.append(value)
+            formats.append(1)
+        else:
+            values.append(None if value is None else str(value).encode())
+            formats.append(0)
+    pgconn = conn.pgconn
+    if conn.closed:
+        raise errors.OperationalError("the connection is closed")
+    pgconn.send_query_params(statement, values, param_formats=formats)
+    result = _wait(conn, generators.execute(pgconn))[-1]
+    if result.status != pq.ExecStatus.TUPLES_OK:
+        raise errors.error_from_result(result, encoding=conn.info.encoding)
+    columns = range(result.nfields)
+    return [[result.get_value(row, column) for column in columns]
+            for row in range(result.ntuples)]
+
+
+# libev's events for what libpq waits for, and what it is told once they came.
+EVENTS = {Wait.R: 1, Wait.W: 2, Wait.RW: 3}
+READY = {Wait.R: Ready.R, Wait.W: Ready.W, Wait.RW: Ready.RW}
+
+
+def _wait(conn, gen):
+    """Run psycopg's generator `gen` on conn: in gevent's loop when the process is
+    patched (the worker, app/process/worker.py), else as psycopg waits.
+
+    psycopg waits through gevent's patched select.poll, whose every call builds a poll
+    object, its watchers and a timer: 15 us of a hot read's ~65 in this process. Here
+    one watcher a wait, on gevent's hub. No timeout is needed: the watchdog
+    (app/process/watchdog.py) shuts a connection past its deadline, which wakes this."""
+    monkey = sys.modules.get("gevent.monkey")
+    if monkey is None or not monkey.is_module_patched("select"):
+        return conn.wait(gen)
+    from gevent import get_hub
+
+    hub, fileno = get_hub(), conn.pgconn.socket
+    try:
+        state = next(gen)
+        while True:
+            watcher = hub.loop.io(fileno, EVENTS[state])
+            try:
+                hub.wait(watcher)
+            finally:
+                watcher.close()
+            state = gen.send(READY[state])
+    except StopIteration as done:
+        return done.value

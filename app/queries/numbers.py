@@ -6,9 +6,8 @@ statement together with its event (sql/006_events.sql): no change without its ev
 """
 
 from psycopg import errors
-from psycopg.rows import tuple_row
 
-from . import read
+from . import hot_rows
 
 # The list's filters, each an equality on the column of the same name.
 FILTERS = ("agent_id", "credentials_id", "provider", "e164")
@@ -83,29 +82,20 @@ def create(conn, *, account_id, e164, credentials_id, provider, agent_id,
 
 
 def get(conn, account_id, number_id, key_hash=None):
-    """The API JSON of one number of the account, or None; with key_hash, only while
-    that key is active (sql/007_hot_reads.sql's numbers_get, whose plan is kept)."""
-    return read(conn).execute(
-        "SELECT numbers_get(%(id)s, %(account_id)s, %(key_hash)s) AS api_json",
-        {"id": number_id, "account_id": account_id, "key_hash": key_hash},
-    ).fetchone()["api_json"]
+    """The API JSON (bytes) of one number of the account, or None; with key_hash, only
+    while that key is active (sql/007_hot_reads.sql's numbers_get, whose plan is kept)."""
+    return hot_rows(conn, b"SELECT numbers_get($1, $2, $3)",
+                    number_id, account_id, key_hash)[0][0]
 
 
 def page(conn, account_id, *, filters, after, limit, key_hash=None):
-    """The API JSON of up to `limit` numbers of the account matching every filter (names
-    of FILTERS), after the (created_at, id) `after`; with key_hash, only while that key
-    is active (sql/007_hot_reads.sql's numbers_page, whose plans are kept)."""
+    """The API JSON (bytes) of up to `limit` numbers of the account matching every filter
+    (names of FILTERS), after the (created_at, id) `after`; with key_hash, only while that
+    key is active (sql/007_hot_reads.sql's numbers_page, whose plans are kept)."""
     after_created_at, after_id = after or (None, None)
-    # Rows as tuples: a dict per row costs more than the page's other work here.
-    rows = read(conn, tuple_row).execute(
-        """
-        SELECT numbers_page(%(account_id)s, %(key_hash)s, %(after_created_at)s, %(after_id)s,
-                            %(limit)s, %(agent_id)s, %(credentials_id)s, %(provider)s,
-                            %(e164)s)
-        """,
-        {"account_id": account_id, "key_hash": key_hash, "after_created_at": after_created_at,
-         "after_id": after_id, "limit": limit, **dict.fromkeys(FILTERS), **filters},
-    ).fetchall()
+    rows = hot_rows(conn, b"SELECT numbers_page($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    account_id, key_hash, after_created_at, after_id, limit,
+                    *(filters.get(name) for name in FILTERS))
     return [api_json for (api_json,) in rows]
 
 

@@ -8,9 +8,10 @@ import re
 import psycopg
 import pytest
 
-from app import create_app
+from app import create_app, queries
 from app.api.operations import operations
 from app.config import Config
+from app.queries import numbers, providers, routes
 from app.request import fast_path
 from tests.support.api import CREDENTIALS, E164S, add_number, add_provider, bearer, url_of
 
@@ -70,15 +71,23 @@ def test_a_known_key_once_revoked_changes_nothing_on_any_operation(
 
 @pytest.fixture
 def statements(monkeypatch):
-    """Every statement run through psycopg, as it is sent."""
+    """Every statement run through psycopg, as it is sent: by a cursor, or at libpq's
+    level by a hot read (app/queries' hot_rows)."""
     sent = []
-    real = psycopg.Cursor.execute
+    real_execute, real_hot_rows = psycopg.Cursor.execute, queries.hot_rows
 
     def execute(self, query, params=None, **kwargs):
         sent.append(query)
-        return real(self, query, params, **kwargs)
+        return real_execute(self, query, params, **kwargs)
+
+    def hot_rows(conn, query, *params):
+        sent.append(query)
+        return real_hot_rows(conn, query, *params)
 
     monkeypatch.setattr(psycopg.Cursor, "execute", execute)
+    for module in (numbers, providers, routes):
+        if hasattr(module, "hot_rows"):
+            monkeypatch.setattr(module, "hot_rows", hot_rows)
     return sent
 
 
