@@ -72,6 +72,10 @@ class PhoneNumber:
     outbound_enabled: bool
     created_at: datetime
     updated_at: datetime
+    # Where an inbound call goes when no agent can take it; None: nowhere. Last, with a
+    # default, so that the fields before it keep their places; None from a service that
+    # predates it.
+    fallback_e164: str | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PhoneNumber:
@@ -85,6 +89,7 @@ class PhoneNumber:
             outbound_enabled=data["outbound_enabled"],
             created_at=parse_datetime(data["created_at"]),
             updated_at=parse_datetime(data["updated_at"]),
+            fallback_e164=data.get("fallback_e164"),
         )
 
 
