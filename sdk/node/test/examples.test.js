@@ -28,8 +28,9 @@ test("examples/*.ts type-check with strict tsc, and run against the service", as
   assert.ok(built.ok, `tsc:\n${built.output}`);
   const programs = readdirSync(BUILD).filter((name) => name.endsWith(".js"));
   assert.deepEqual(programs, ["telephony.js"]);
-  const ran = await run(process.execPath, [`${BUILD}/telephony.js`]);
+  const ran = await run(process.execPath, [`${BUILD}/telephony.js`], { KATAVEN_PLATFORM_KEY: service.platformKey });
   assert.ok(ran.ok, ran.output);
+  assert.match(ran.stdout, /^route: fallback$/m); // the platform key's part ran
   assert.match(ran.stdout, /^example passed: \+1202\d{7}$/m);
 });
 
