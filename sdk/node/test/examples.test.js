@@ -38,10 +38,15 @@ test("the README's programs run against the service", async () => {
   const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
   const programs = [...readme.matchAll(/```js\n(import [\s\S]*?)```/g)].map((m) => m[1]);
   assert.ok(programs.length >= 1, "README.md has no program");
+  let printed = "";
   for (const [i, program] of programs.entries()) {
     const file = `${BUILD}/readme-${i}.mjs`;
     writeFileSync(file, program);
-    const ran = await run(process.execPath, [file]);
+    const ran = await run(process.execPath, [file], { KATAVEN_PLATFORM_KEY: service.platformKey });
     assert.ok(ran.ok, `README program ${i + 1}:\n${program}\n---\n${ran.output}`);
+    printed += ran.stdout;
   }
+  // The router's program routed the number it registered: no agent, so its fallback.
+  assert.match(printed, /^fallback \+12025550199$/m);
+  assert.match(printed, /^[0-9a-f]{16} \d+$/m);
 });
