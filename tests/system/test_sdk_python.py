@@ -1,5 +1,7 @@
 """The Python SDK (sdk/python) against the real service: its own test suite, run on the
-Procfile's gunicorn over the test database, with an account key and a platform key."""
+Procfile's gunicorn over the test database, with an account key and a platform key, and
+the private key the service seals to (to open sealed credentials as the dial-out service
+does)."""
 
 import configparser
 import json
@@ -22,13 +24,14 @@ def gunicorn_env():
     return {"WEB_CONCURRENCY": "2"}
 
 
-def test_the_sdk_suite_passes_against_the_service(gunicorn, make_key):
+def test_the_sdk_suite_passes_against_the_service(gunicorn, make_key, sealing_keys):
     env = {k: v for k, v in os.environ.items() if not k.startswith("KATAVEN_")}
     env.update({
         "KATAVEN_TEST_BASE_URL": f"http://127.0.0.1:{gunicorn.port}/api/v1",
         "KATAVEN_TEST_API_KEY": make_key("sdk_account"),
         "KATAVEN_TEST_PLATFORM_KEY": make_key(platform=True),
         "KATAVEN_TEST_ACCOUNT_ID": PLATFORM_ACCOUNT,
+        "KATAVEN_TEST_SEALING_PRIVATE_KEY": sealing_keys[1],
     })
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
                           cwd=SDK, env=env, capture_output=True, text=True, timeout=600)

@@ -7,12 +7,16 @@ import {
   BadRequestError,
   ConflictError,
   NotFoundError,
+  PermissionDeniedError,
   type ErrorCode,
   type Event,
+  type InboundRule,
   type Page,
   type PhoneNumber,
   type Provider,
   type RawResponse,
+  type Route,
+  type SealedCredential,
 } from "kataven";
 
 function check(condition: boolean, what: string): void {
@@ -62,6 +66,36 @@ const unpinned: string | null = (await client.telephony.numbers.unpin(number.id,
 const updated: PhoneNumber = await client.telephony.numbers.update(number.id, { outbound_enabled: true });
 const now: PhoneNumber = await client.telephony.numbers.get(number.id);
 check(unpinned === null && updated.outbound_enabled && now.updated_at === updated.updated_at, "unpin and update");
+
+// A fallback: where an inbound call goes when no agent can take it; null clears it.
+const forwarded: PhoneNumber = await client.telephony.numbers.update(number.id, { fallback_e164: "+12025550199" });
+const fallback: string | null = forwarded.fallback_e164;
+check(fallback === "+12025550199" && forwarded.agent_id === null, "a fallback, and no agent");
+
+// The platform's reads need a platform key: with this account key, a PermissionDeniedError.
+try {
+  await client.telephony.routes.get(e164);
+  check(false, "routes need a platform key");
+} catch (error) {
+  if (!(error instanceof PermissionDeniedError && error.code === "platform_key_required")) throw error;
+}
+// With one (KATAVEN_PLATFORM_KEY): who answers the number, and the credential to dial with,
+// for the account the number names.
+const platformKey = process.env.KATAVEN_PLATFORM_KEY;
+if (platformKey) {
+  const router = new Kataven({ apiKey: platformKey, accountId: null });
+  const route: Route = await router.telephony.routes.get(e164);
+  const rule: InboundRule = route.inbound;
+  check(rule === "fallback" && route.fallback_e164 === fallback, "no agent, a fallback: forwarded");
+  const sealed: SealedCredential = await router.telephony.providers.sealed(route.credentials_id, { accountId: route.account_id });
+  check(sealed.sealing_key_id === route.sealing_key_id && sealed.sealed.length > 0, "the sealed credential");
+  const rawRoute: RawResponse<Route> = await router.telephony.routes.withRawResponse.get(e164);
+  const rawSealed: RawResponse<SealedCredential> = await router.telephony.providers.withRawResponse.sealed(cred.id, { accountId: route.account_id });
+  check(rawRoute.data.number_id === number.id && rawSealed.data.id === cred.id, "raw route and sealed");
+  console.log(`route: ${rule}`);
+}
+const cleared: PhoneNumber = await client.telephony.numbers.update(number.id, { fallback_e164: null });
+check(cleared.fallback_e164 === null, "the fallback cleared");
 
 // Lists: every item, filtered; a page at a time; resumed from a cursor.
 const found: string[] = [];
@@ -147,5 +181,16 @@ export async function refused(n: PhoneNumber, credentialsId: string, error: APIS
   client.telephony.events.list({ type: "number.pinned" });
   // @ts-expect-error: not an error code (a misspelt one)
   if (error.code === "duplicate_numbr") return;
-  void nothing;
+  // @ts-expect-error: a fallback is a number as a string
+  await client.telephony.numbers.update(n.id, { fallback_e164: 12025550199 });
+  const route: Route = await client.telephony.routes.get(n.e164);
+  // @ts-expect-error: not a routing rule (agent, fallback, reject)
+  if (route.inbound === "voicemail") return;
+  // @ts-expect-error: not a routing rule
+  const rule: InboundRule = "forward";
+  // @ts-expect-error: sealed resolves to the sealed credential, not a Provider
+  const opened: Provider = await client.telephony.providers.sealed(credentialsId);
+  // @ts-expect-error: per-call options, not a bare account id
+  await client.telephony.providers.sealed(credentialsId, "acct_1");
+  void nothing, rule, opened;
 }

@@ -12,8 +12,19 @@ type Query<T extends { parameters: { query?: unknown } }> = NonNullable<T["param
 
 /** A carrier credential's metadata (never its values). Timestamps are ISO 8601 strings. */
 export type Provider = Result<Schemas["ProviderCredential"]>;
-/** A phone number. `agent_id` is null when it is pinned to no agent. */
+/** A phone number. `agent_id` is null when it is pinned to no agent; `fallback_e164`
+ * (where an inbound call goes when no agent can take it) null when it has none. */
 export type PhoneNumber = Result<Schemas["PhoneNumber"]>;
+/** Who answers a dialled number, and the credential to dial with (a platform key's read).
+ * `inbound` is the routing rule the service applied (InboundRule). */
+export type Route = Result<Schemas["Route"]>;
+/** The routing rule: "agent" (inbound enabled, pinned), "fallback" (enabled, no agent,
+ * forwarded to `fallback_e164`), "reject" (inbound disabled, or neither). */
+export type InboundRule = Route["inbound"];
+/** A credential as stored, sealed (a platform key's read, for the service that dials
+ * out): `sealed` is the base64 of a libsodium sealed box of the credentials' JSON, to the
+ * key `sealing_key_id` names. */
+export type SealedCredential = Result<Schemas["SealedCredential"]>;
 
 export type ProviderCreateParams = Body<Schemas["CreateProviderRequest"]>;
 export type ProviderUpdateParams = Body<Schemas["UpdateProviderRequest"]>;
@@ -108,6 +119,9 @@ export interface ProviderMethods {
    * service too old to send it answers 204, and the credential is read back with a get). */
   update(id: string, body: ProviderUpdateParams, options?: RequestOptions): Promise<Provider>;
   delete(id: string, options?: RequestOptions): Promise<void>;
+  /** A platform key only, acting for `options.accountId` (or the client's): the
+   * credential sealed, never opened by the client. */
+  sealed(id: string, options?: RequestOptions): Promise<SealedCredential>;
 }
 
 export interface NumberMethods {
@@ -127,6 +141,13 @@ export interface EventMethods {
   list(params?: EventListParams, options?: RequestOptions): ListResult<Event>;
 }
 
+export interface RouteMethods {
+  /** A platform key only. The route of a registered number, e.g. "+12025550123" (sent
+   * as %2B...); a NotFoundError when it is not registered (or, with an accountId sent,
+   * another account's). */
+  get(e164: string, options?: RequestOptions): Promise<Route>;
+}
+
 export interface Providers extends ProviderMethods {
   readonly withRawResponse: WithRawResponse<ProviderMethods>;
 }
@@ -139,10 +160,15 @@ export interface Events extends EventMethods {
   readonly withRawResponse: WithRawResponse<EventMethods>;
 }
 
+export interface Routes extends RouteMethods {
+  readonly withRawResponse: WithRawResponse<RouteMethods>;
+}
+
 export interface Telephony {
   readonly providers: Providers;
   readonly numbers: Numbers;
   readonly events: Events;
+  readonly routes: Routes;
 }
 
 export declare class Kataven {

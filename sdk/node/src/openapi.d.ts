@@ -43,6 +43,25 @@ export interface paths {
         patch: operations["updateProvider"];
         trace?: never;
     };
+    "/api/v1/telephony/providers/{id}/sealed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** The sealed credential, for the service that dials out */
+        get: operations["getSealedProvider"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/telephony/numbers": {
         parameters: {
             query?: never;
@@ -91,6 +110,26 @@ export interface paths {
         };
         /** List the account's events, newest first */
         get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/telephony/routes/{e164}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the number as registered, + included (%2B accepted) */
+                e164: string;
+            };
+            cookie?: never;
+        };
+        /** Who answers a dialled number, and the credential to dial with */
+        get: operations["getRoute"];
         put?: never;
         post?: never;
         delete?: never;
@@ -292,6 +331,15 @@ export interface components {
             /** @description set by the server; ignored if sent */
             readonly updated_at?: unknown;
         };
+        SealedCredential: {
+            /** Format: uuid */
+            id?: string;
+            /** @enum {string} */
+            provider?: "plivo" | "twilio" | "vobiz";
+            sealing_key_id?: string;
+            /** @description base64 of the crypto_box_seal ciphertext of the credentials' UTF-8 JSON: opened by the service that dials out, with the private key */
+            sealed?: string;
+        };
         CreateNumberRequest: {
             /**
              * @description E.164, valid by libphonenumber's rules
@@ -314,6 +362,11 @@ export interface components {
             inbound_enabled?: boolean;
             /** @default true */
             outbound_enabled?: boolean;
+            /**
+             * @description E.164, valid by libphonenumber's rules, never the number itself; null or an empty string: none
+             * @example +12025550199
+             */
+            fallback_e164?: string | null;
             /** @description set by the server; ignored if sent */
             readonly id?: unknown;
             /** @description set by the server; ignored if sent */
@@ -334,6 +387,8 @@ export interface components {
             agent_id?: string | null;
             inbound_enabled?: boolean;
             outbound_enabled?: boolean;
+            /** @description where an inbound call goes when no agent can take it; null: none */
+            fallback_e164?: string | null;
             /** Format: date-time */
             readonly created_at?: string;
             /** Format: date-time */
@@ -351,6 +406,11 @@ export interface components {
             agent_id?: string | null;
             inbound_enabled?: boolean;
             outbound_enabled?: boolean;
+            /**
+             * @description E.164, valid by libphonenumber's rules, never the number itself; null or an empty string: none
+             * @example +12025550199
+             */
+            fallback_e164?: string | null;
             /** @description set by the server; ignored if sent */
             readonly id?: unknown;
             /** @description set by the server; ignored if sent */
@@ -396,6 +456,28 @@ export interface components {
         EventList: {
             events?: components["schemas"]["Event"][];
             next_cursor?: string | null;
+        };
+        Route: {
+            e164?: string;
+            /** @description the account the number belongs to */
+            account_id?: string;
+            /** Format: uuid */
+            number_id?: string;
+            /** @enum {string} */
+            provider?: "plivo" | "twilio" | "vobiz";
+            /** Format: uuid */
+            credentials_id?: string;
+            /** @description the key the credential is sealed to (GET .../providers/{id}/sealed) */
+            sealing_key_id?: string;
+            agent_id?: string | null;
+            inbound_enabled?: boolean;
+            outbound_enabled?: boolean;
+            fallback_e164?: string | null;
+            /**
+             * @description the routing rule applied: agent (inbound enabled, pinned), fallback (enabled, unpinned, a fallback set), reject (otherwise)
+             * @enum {string}
+             */
+            inbound?: "agent" | "fallback" | "reject";
         };
     };
     responses: never;
@@ -961,6 +1043,94 @@ export interface operations {
             };
         };
     };
+    getSealedProvider: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The account to act for: required with a platform key; with an account key, optional and its own account only */
+                "X-Account-ID"?: components["parameters"]["X-Account-ID"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's, when sane), also in the logs */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SealedCredential"];
+                };
+            };
+            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) (code: invalid_body, invalid_parameter, missing_account, duplicate_number, no_such_credential, credentials_rejected) */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's, when sane), also in the logs */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key (code: unauthenticated) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's, when sane), also in the logs */
+                    "X-Request-ID"?: string;
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description X-Account-ID does not match the API key (or an account key where a platform key is needed) (code: account_mismatch, platform_key_required) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's, when sane), also in the logs */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (also another account's id, or an id that is not a UUID) (code: not_found) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's, when sane), also in the logs */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database error (code: database_error) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's, when sane), also in the logs */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listNumbers: {
         parameters: {
             query?: {
@@ -1512,6 +1682,95 @@ export interface operations {
             };
             /** @description X-Account-ID does not match the API key (or an account key where a platform key is needed) (code: account_mismatch, platform_key_required) */
             403: {
+                headers: {
+                    /** @description The request's id (the caller's, when sane), also in the logs */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database error (code: database_error) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's, when sane), also in the logs */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRoute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Not needed: the number names its account. When sent, another account's number answers 404 as an unknown one */
+                "X-Account-ID"?: string;
+            };
+            path: {
+                /** @description the number as registered, + included (%2B accepted) */
+                e164: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's, when sane), also in the logs */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Route"];
+                };
+            };
+            /** @description Invalid body, query or header, naming the field (also credentials the carrier rejected) (code: invalid_body, invalid_parameter, missing_account, duplicate_number, no_such_credential, credentials_rejected) */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's, when sane), also in the logs */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key (code: unauthenticated) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's, when sane), also in the logs */
+                    "X-Request-ID"?: string;
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description X-Account-ID does not match the API key (or an account key where a platform key is needed) (code: account_mismatch, platform_key_required) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's, when sane), also in the logs */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (also another account's id, or an id that is not a UUID) (code: not_found) */
+            404: {
                 headers: {
                     /** @description The request's id (the caller's, when sane), also in the logs */
                     "X-Request-ID"?: string;

@@ -10,10 +10,12 @@ export const OPERATIONS = Object.freeze({
   "getProvider": ["GET", "/telephony/providers/{id}"],
   "deleteProvider": ["DELETE", "/telephony/providers/{id}"],
   "updateProvider": ["PATCH", "/telephony/providers/{id}"],
+  "getSealedProvider": ["GET", "/telephony/providers/{id}/sealed"],
   "listNumbers": ["GET", "/telephony/numbers"],
   "createNumber": ["POST", "/telephony/numbers"],
   "getNumber": ["GET", "/telephony/numbers/{id}"],
   "deleteNumber": ["DELETE", "/telephony/numbers/{id}"],
   "updateNumber": ["PATCH", "/telephony/numbers/{id}"],
   "listEvents": ["GET", "/telephony/events"],
+  "getRoute": ["GET", "/telephony/routes/{e164}"],
 });

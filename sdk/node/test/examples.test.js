@@ -28,8 +28,9 @@ test("examples/*.ts type-check with strict tsc, and run against the service", as
   assert.ok(built.ok, `tsc:\n${built.output}`);
   const programs = readdirSync(BUILD).filter((name) => name.endsWith(".js"));
   assert.deepEqual(programs, ["telephony.js"]);
-  const ran = await run(process.execPath, [`${BUILD}/telephony.js`]);
+  const ran = await run(process.execPath, [`${BUILD}/telephony.js`], { KATAVEN_PLATFORM_KEY: service.platformKey });
   assert.ok(ran.ok, ran.output);
+  assert.match(ran.stdout, /^route: fallback$/m); // the platform key's part ran
   assert.match(ran.stdout, /^example passed: \+1202\d{7}$/m);
 });
 
@@ -37,10 +38,15 @@ test("the README's programs run against the service", async () => {
   const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
   const programs = [...readme.matchAll(/```js\n(import [\s\S]*?)```/g)].map((m) => m[1]);
   assert.ok(programs.length >= 1, "README.md has no program");
+  let printed = "";
   for (const [i, program] of programs.entries()) {
     const file = `${BUILD}/readme-${i}.mjs`;
     writeFileSync(file, program);
-    const ran = await run(process.execPath, [file]);
+    const ran = await run(process.execPath, [file], { KATAVEN_PLATFORM_KEY: service.platformKey });
     assert.ok(ran.ok, `README program ${i + 1}:\n${program}\n---\n${ran.output}`);
+    printed += ran.stdout;
   }
+  // The router's program routed the number it registered: no agent, so its fallback.
+  assert.match(printed, /^fallback \+12025550199$/m);
+  assert.match(printed, /^[0-9a-f]{16} \d+$/m);
 });

@@ -12,9 +12,12 @@ import { OPERATIONS_OUTPUT, OUTPUT, generate, generateOperations, operations } f
 import { fakeServer, service } from "./support.js";
 
 const ID = "0b6f7d7e-1f0e-4f51-8d6c-2a9d1f5e3c44";
-// What each method is called with here, by its name (by default, an id).
+const E164 = "+12025550123";
+// What each method is called with here, by its name (by default, an id), or by where it
+// is when its name says too little.
 const ARGUMENTS = {
   list: [{}], create: [{}], get: [ID], update: [ID, {}], pin: [ID, "agent_1"], unpin: [ID], delete: [ID],
+  "telephony.routes.get": [E164],
 };
 
 async function servedDocument() {
@@ -59,12 +62,13 @@ test("each method sends its operation's HTTP method and path", async () => {
     const client = new Kataven({ apiKey: "kvn_unused", baseURL: server.baseURL, maxRetries: 0 });
     for (const [at, { resource, name, operationId }] of declaredMethods(client)) {
       const sent = server.received.length;
-      const result = resource[name](...(ARGUMENTS[name] ?? [ID]));
+      const result = resource[name](...(ARGUMENTS[at] ?? ARGUMENTS[name] ?? [ID]));
       if (typeof result[Symbol.asyncIterator] === "function") for await (const _ of result);
       else await result;
       assert.equal(server.received.length, sent + 1, at);
       const { method, url } = server.received[sent];
-      const path = new URL(url, server.baseURL).pathname.replace(/^\/api\/v1/, "").replace(ID, "{id}");
+      const path = new URL(url, server.baseURL).pathname.replace(/^\/api\/v1/, "")
+        .replace(ID, "{id}").replace("%2B12025550123", "{e164}"); // the + as one sends it
       assert.deepEqual([method, path], OPERATIONS[operationId], at);
     }
   } finally {

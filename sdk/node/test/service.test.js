@@ -15,6 +15,7 @@ import {
   TWILIO,
   accountClient,
   collect,
+  fakeServer,
   platformClient,
   rejection,
   service,
@@ -98,7 +99,7 @@ describe("numbers", () => {
     const number = await client.telephony.numbers.create({ e164, credentials_id: cred.id, agent_id: "agent_1" });
     assert.deepEqual(
       { ...number, id: undefined, created_at: undefined, updated_at: undefined },
-      { id: undefined, e164, provider: "twilio", credentials_id: cred.id, agent_id: "agent_1", inbound_enabled: true, outbound_enabled: true, created_at: undefined, updated_at: undefined },
+      { id: undefined, e164, provider: "twilio", credentials_id: cred.id, agent_id: "agent_1", inbound_enabled: true, outbound_enabled: true, fallback_e164: null, created_at: undefined, updated_at: undefined },
     );
     assert.match(number.updated_at, ISO_UTC);
     assert.deepEqual(await client.telephony.numbers.get(number.id), number);
@@ -120,6 +121,23 @@ describe("numbers", () => {
     assert.equal(after.agent_id, "agent_3");
     assert.equal(after.outbound_enabled, false);
     assert.ok(after.updated_at > number.updated_at);
+  });
+
+  test("fallback_e164 is set by create, changed by update, left alone when left out, and cleared by null", async () => {
+    const client = accountClient();
+    const cred = await credential(client);
+    const [fallback, other] = [uniqueE164(), uniqueE164()];
+    const number = await client.telephony.numbers.create({ e164: uniqueE164(), credentials_id: cred.id, fallback_e164: fallback });
+    assert.equal(number.fallback_e164, fallback);
+    assert.deepEqual(await client.telephony.numbers.get(number.id), number);
+    assert.equal((await client.telephony.numbers.update(number.id, { fallback_e164: other })).fallback_e164, other);
+    assert.equal((await client.telephony.numbers.pin(number.id, "agent_kept")).fallback_e164, other);
+    const cleared = await client.telephony.numbers.update(number.id, { fallback_e164: null });
+    assert.equal(cleared.fallback_e164, null);
+    assert.deepEqual(await client.telephony.numbers.get(number.id), cleared);
+    const error = await rejection(client.telephony.numbers.update(number.id, { fallback_e164: number.e164 }));
+    assert.ok(error instanceof BadRequestError);
+    assert.deepEqual([error.code, error.field, error.message], ["invalid_body", "fallback_e164", "invalid body: fallback_e164: must differ from e164"]);
   });
 
   test("list filters by every field and pages through the rest", async () => {
@@ -294,6 +312,137 @@ describe("errors from the service", () => {
     const error = await rejection(client.telephony.providers.create({ provider: "twilio", credentials: TWILIO, label: "x".repeat(70_000) }));
     assert.ok(error instanceof RequestTooLargeError);
     assert.equal(error.status, 413);
+  });
+});
+
+describe("routes and sealed credentials (platform keys)", () => {
+  /** The platform's router: a platform key and no account (the number names its own). */
+  const router = () => new Kataven({ apiKey: service.platformKey, baseURL: service.baseURL, accountId: null });
+
+  async function registered(fields = {}) {
+    const owner = accountClient();
+    const cred = await owner.telephony.providers.create({ provider: "twilio", credentials: TWILIO });
+    const number = await owner.telephony.numbers.create({ e164: uniqueE164(), credentials_id: cred.id, ...fields });
+    return { owner, cred, number };
+  }
+
+  test("a route names the number's account, agent and credential", async () => {
+    const fallback = uniqueE164();
+    const { cred, number } = await registered({ agent_id: "agent_routed", outbound_enabled: false, fallback_e164: fallback });
+    const route = await router().telephony.routes.get(number.e164);
+    assert.deepEqual(route, {
+      e164: number.e164,
+      account_id: service.accountId,
+      number_id: number.id,
+      provider: "twilio",
+      credentials_id: cred.id,
+      sealing_key_id: cred.sealing_key_id,
+      agent_id: "agent_routed",
+      inbound_enabled: true,
+      outbound_enabled: false,
+      fallback_e164: fallback,
+      inbound: "agent",
+    });
+  });
+
+  test("the routing rule: agent, fallback or reject", async () => {
+    const cases = [
+      [{ agent_id: "agent_1" }, "agent"],
+      [{ agent_id: "agent_1", fallback_e164: uniqueE164() }, "agent"],
+      [{ fallback_e164: uniqueE164() }, "fallback"],
+      [{}, "reject"],
+      [{ agent_id: "agent_1", fallback_e164: uniqueE164(), inbound_enabled: false }, "reject"],
+      [{ fallback_e164: uniqueE164(), inbound_enabled: false }, "reject"],
+    ];
+    for (const [fields, inbound] of cases) {
+      const { number } = await registered(fields);
+      const route = await router().telephony.routes.get(number.e164);
+      assert.equal(route.inbound, inbound, JSON.stringify(fields));
+      assert.deepEqual([route.agent_id, route.fallback_e164, route.inbound_enabled], [number.agent_id, number.fallback_e164, number.inbound_enabled]);
+    }
+  });
+
+  test("a route follows the number's changes", async () => {
+    const { owner, number } = await registered();
+    const routes = router().telephony.routes;
+    assert.equal((await routes.get(number.e164)).inbound, "reject");
+    await owner.telephony.numbers.update(number.id, { fallback_e164: uniqueE164() });
+    assert.equal((await routes.get(number.e164)).inbound, "fallback");
+    await owner.telephony.numbers.pin(number.id, "agent_now");
+    assert.equal((await routes.get(number.e164)).inbound, "agent");
+    await owner.telephony.numbers.delete(number.id);
+    assert.ok((await rejection(routes.get(number.e164))) instanceof NotFoundError);
+  });
+
+  test("the + is sent as %2B, and the raw form has the HTTP details", async () => {
+    const { number } = await registered();
+    const raw = await router().telephony.routes.withRawResponse.get(number.e164);
+    assert.deepEqual([raw.status, raw.data.number_id, typeof raw.requestId], [200, number.id, "string"]);
+    const server = await fakeServer(() => ({ status: 404, body: "phone number not found\n" }));
+    try {
+      const error = await rejection(new Kataven({ apiKey: "kvn_unused", baseURL: server.baseURL, maxRetries: 0 }).telephony.routes.get("+12025550123"));
+      assert.ok(error instanceof NotFoundError);
+      assert.equal(server.received[0].url, "/api/v1/telephony/routes/%2B12025550123");
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("an unregistered number is a NotFoundError; an invalid one a BadRequestError naming e164", async () => {
+    const missing = await rejection(router().telephony.routes.get(uniqueE164()));
+    assert.ok(missing instanceof NotFoundError);
+    assert.deepEqual([missing.status, missing.code, missing.message], [404, "not_found", "phone number not found"]);
+    const invalid = await rejection(router().telephony.routes.get("+10000000000"));
+    assert.ok(invalid instanceof BadRequestError);
+    assert.deepEqual([invalid.code, invalid.field, invalid.message], ["invalid_parameter", "e164", "invalid e164: not a valid E.164 phone number"]);
+    await assert.rejects(router().telephony.routes.get(""), TypeError);
+  });
+
+  test("acting for another account, a number is not found", async () => {
+    const { number } = await registered();
+    const error = await rejection(router().telephony.routes.get(number.e164, { accountId: "node-not-its-account" }));
+    assert.ok(error instanceof NotFoundError);
+    assert.equal((await router().telephony.routes.get(number.e164, { accountId: service.accountId })).number_id, number.id);
+  });
+
+  test("an account key is a PermissionDeniedError with code platform_key_required", async () => {
+    const { owner, cred, number } = await registered();
+    const route = await rejection(owner.telephony.routes.get(number.e164));
+    assert.ok(route instanceof PermissionDeniedError);
+    assert.deepEqual([route.status, route.code, route.message], [403, "platform_key_required", "routes need a platform key"]);
+    const sealed = await rejection(owner.telephony.providers.sealed(cred.id));
+    assert.ok(sealed instanceof PermissionDeniedError);
+    assert.deepEqual([sealed.status, sealed.code, sealed.message], [403, "platform_key_required", "sealed credentials need a platform key"]);
+  });
+
+  test("the credential a route names, sealed, for the account it names: base64 of a sealed box", async () => {
+    const { cred, number } = await registered();
+    const route = await router().telephony.routes.get(number.e164);
+    const sealed = await router().telephony.providers.sealed(route.credentials_id, { accountId: route.account_id });
+    assert.deepEqual(Object.keys(sealed).sort(), ["id", "provider", "sealed", "sealing_key_id"]);
+    assert.deepEqual([sealed.id, sealed.provider, sealed.sealing_key_id], [cred.id, "twilio", route.sealing_key_id]);
+    assert.equal(sealed.sealing_key_id, cred.sealing_key_id);
+    assert.match(sealed.sealed, /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/);
+    const ciphertext = Buffer.from(sealed.sealed, "base64");
+    assert.equal(ciphertext.toString("base64"), sealed.sealed);
+    // An ephemeral public key and a MAC (48 bytes), then the credentials' JSON, encrypted
+    // (opened with the private key by the Python SDK's suite, tests/test_routes.py).
+    assert.ok(ciphertext.length >= 48 + TWILIO.account_sid.length + TWILIO.auth_token.length, String(ciphertext.length));
+    assert.ok(!sealed.sealed.includes(Buffer.from(TWILIO.auth_token).toString("base64")));
+    const raw = await router().telephony.providers.withRawResponse.sealed(cred.id, { accountId: service.accountId });
+    assert.deepEqual([raw.status, raw.data], [200, sealed]);
+  });
+
+  test("sealed needs an account: the client's or the call's, and only that account's credential", async () => {
+    const { cred } = await registered();
+    const missing = await rejection(router().telephony.providers.sealed(cred.id));
+    assert.ok(missing instanceof BadRequestError);
+    assert.equal(missing.code, "missing_account");
+    const elsewhere = await rejection(router().telephony.providers.sealed(cred.id, { accountId: "node-not-its-account" }));
+    assert.ok(elsewhere instanceof NotFoundError);
+    assert.equal(elsewhere.message, "credential not found");
+    const acting = new Kataven({ apiKey: service.platformKey, baseURL: service.baseURL, accountId: service.accountId });
+    assert.equal((await acting.telephony.providers.sealed(cred.id)).id, cred.id);
   });
 });
 

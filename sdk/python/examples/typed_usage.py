@@ -14,12 +14,15 @@ from kataven import (
     AsyncKataven,
     AsyncPager,
     Event,
+    InboundRule,
     Kataven,
     NotFoundError,
     Page,
     PhoneNumber,
     Provider,
     RawResponse,
+    Route,
+    SealedCredential,
     SyncPager,
 )
 
@@ -67,6 +70,21 @@ def sync_example() -> None:
         newest: RawResponse[Page[Event]] = client.telephony.events.with_raw_response.list(
             type="number.updated", since=changes[-1].occurred_at, cursor=None)
         assert newest.parse().items[0].object_id == number.id
+        # The platform's reads (this example runs with a platform key): the number's route
+        # (unpinned, with a fallback: forwarded there), and the credential it names,
+        # sealed, for the account it names.
+        forwarded: PhoneNumber = numbers.update(number.id, fallback_e164=e164())
+        fallback: str | None = forwarded.fallback_e164
+        route: Route = client.telephony.routes.get(number.e164)
+        rule: InboundRule = route.inbound
+        assert rule == "fallback" and route.fallback_e164 == fallback and fallback is not None
+        sealed: SealedCredential = providers.sealed(route.credentials_id,
+                                                    account_id=route.account_id)
+        assert sealed.sealing_key_id == route.sealing_key_id and sealed.sealed
+        raw_route: RawResponse[Route] = client.telephony.routes.with_raw_response.get(number.e164)
+        raw_sealed: RawResponse[SealedCredential] = providers.with_raw_response.sealed(cred.id)
+        assert raw_route.parse().number_id == number.id and raw_sealed.parse().id == cred.id
+        assert numbers.update(number.id, fallback_e164=None).fallback_e164 is None
         gone: RawResponse[None] = numbers.with_raw_response.delete(number.id)
         assert gone.status_code == 204 and gone.retries == 0
         try:
@@ -98,6 +116,14 @@ async def async_example() -> None:
         assert first.status_code == 200
         raw_unpin: RawResponse[PhoneNumber] = await numbers.with_raw_response.unpin(number.id)
         assert raw_unpin.parse().agent_id is None
+        route: Route = await client.telephony.routes.get(number.e164)
+        assert route.inbound == "reject" and route.number_id == number.id  # inbound is off
+        sealed: SealedCredential = await providers.sealed(route.credentials_id,
+                                                          account_id=route.account_id)
+        assert sealed.id == cred.id
+        raw_route: RawResponse[Route] = await client.telephony.routes.with_raw_response.get(
+            number.e164)
+        assert raw_route.status_code == 200
         events: AsyncPager[Event] = client.telephony.events.list(object_id=number.id)
         assert [e.type async for e in events][-1] == "number.created"
         await client.with_options(max_retries=0).telephony.numbers.delete(number.id)

@@ -4,6 +4,10 @@
     KATAVEN_TEST_API_KEY        an account key
     KATAVEN_TEST_PLATFORM_KEY   a platform key
     KATAVEN_TEST_ACCOUNT_ID     the account the platform key acts for
+    KATAVEN_TEST_SEALING_PRIVATE_KEY
+                                the private key the service seals to (SEALING_PRIVATE_KEY;
+                                `make run` keeps it in .localdb/sealing.env), for the tests
+                                that open a sealed credential as the dial-out service does
 
 The project's `make test` starts gunicorn on its test database and sets them
 (tests/test_sdk_python.py at the repository's root). Tests that need no service
@@ -50,6 +54,16 @@ def service() -> Service:
     if missing:
         pytest.fail(f"this test needs a live service: set {', '.join(missing)}")
     return Service(*(os.environ[n] for n in names))
+
+
+@pytest.fixture(scope="session")
+def sealing_private_key() -> str:
+    """The base64 private key the service seals credentials to."""
+    key = os.environ.get("KATAVEN_TEST_SEALING_PRIVATE_KEY")
+    if not key:
+        pytest.fail("this test opens sealed credentials: set KATAVEN_TEST_SEALING_PRIVATE_KEY "
+                    "to the service's SEALING_PRIVATE_KEY")
+    return key
 
 
 @pytest.fixture(scope="session")

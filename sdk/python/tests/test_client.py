@@ -16,7 +16,14 @@ import pytest
 from conftest import Service
 from tests_support import wait_until
 
-from kataven import DEFAULT_BASE_URL, AsyncKataven, Kataven, KatavenError, __version__
+from kataven import (
+    DEFAULT_BASE_URL,
+    AsyncKataven,
+    Kataven,
+    KatavenError,
+    SealedCredential,
+    __version__,
+)
 
 UUID = faults.NUMBER["id"]
 KEY = "kvn_test_secret_key_value"
@@ -194,6 +201,13 @@ def test_every_public_object_has_a_repr_that_says_what_it_is() -> None:
             numbers: f"<Numbers at {base}/telephony/numbers>",
             client.telephony.providers: f"<Providers at {base}/telephony/providers>",
             client.telephony.events: f"<Events at {base}/telephony/events>",
+            client.telephony.routes: f"<Routes at {base}/telephony/routes>",
+            client.telephony.routes.with_raw_response:
+                f"<RoutesWithRawResponse at {base}/telephony/routes>",
+            SealedCredential(id=UUID, provider="twilio", sealing_key_id="9c2f4e1a7b3d5c60",
+                             sealed="A" * 120):
+                f"SealedCredential(id='{UUID}', provider='twilio', "
+                "sealing_key_id='9c2f4e1a7b3d5c60', sealed=<120 chars>)",
             numbers.with_raw_response: f"<NumbersWithRawResponse at {base}/telephony/numbers>",
             client.telephony.events.list(type="number.created"):
                 "<EventsList type='number.created' not started>",

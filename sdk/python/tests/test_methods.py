@@ -10,7 +10,15 @@ import httpx
 import pytest
 from conftest import TWILIO, Made, Service, new_agent, new_e164
 
-from kataven import NOT_GIVEN, AsyncKataven, Kataven, NotFoundError, PhoneNumber, Provider
+from kataven import (
+    NOT_GIVEN,
+    AsyncKataven,
+    BadRequestError,
+    Kataven,
+    NotFoundError,
+    PhoneNumber,
+    Provider,
+)
 
 
 def recent(moment: datetime) -> bool:
@@ -113,6 +121,30 @@ def test_not_given_leaves_a_field_out_and_none_sends_null(client: Kataven, made:
     numbers.update(number_id, agent_id=None)
     number = numbers.get(number_id)
     assert (number.agent_id, number.inbound_enabled) == (None, False)
+
+
+def test_fallback_e164_is_set_changed_left_alone_and_cleared(client: Kataven,
+                                                             made: Made) -> None:
+    credential, numbers = made.provider(), client.telephony.numbers
+    fallback, other = new_e164(), new_e164()
+    created = numbers.create(e164=new_e164(), credentials_id=credential, fallback_e164=fallback)
+    made.numbers.append(created.id)
+    assert created.fallback_e164 == fallback and numbers.get(created.id) == created
+    assert numbers.update(created.id, fallback_e164=other).fallback_e164 == other
+    kept = numbers.update(created.id, agent_id=new_agent(), fallback_e164=NOT_GIVEN)
+    assert kept.fallback_e164 == other  # NOT_GIVEN: left out of the PATCH
+    cleared = numbers.update(created.id, fallback_e164=None)
+    assert cleared.fallback_e164 is None and cleared == numbers.get(created.id)
+    assert numbers.get(made.number(credential)).fallback_e164 is None  # none given: none
+
+
+def test_a_fallback_that_is_the_number_itself_is_refused_naming_it(client: Kataven,
+                                                                   made: Made) -> None:
+    number = client.telephony.numbers.get(made.number(made.provider()))
+    with pytest.raises(BadRequestError) as refused:
+        client.telephony.numbers.update(number.id, fallback_e164=number.e164)
+    assert (refused.value.code, refused.value.field) == ("invalid_body", "fallback_e164")
+    assert refused.value.message == "invalid body: fallback_e164: must differ from e164"
 
 
 def test_provider_label_none_is_sent_as_null(client: Kataven, made: Made) -> None:

@@ -16,12 +16,13 @@ from typing import Any, Literal, Mapping, Union, get_args, get_origin, get_type_
 
 import pytest
 
-from kataven import Actor, Event, PhoneNumber, Provider
+from kataven import Actor, Event, PhoneNumber, Provider, Route, SealedCredential
 
 # The model of each object the service answers with, by its schema's name. The lists'
 # schemas (ProviderList, ...) are pages of these: pagination.py reads them.
 MODELS: dict[str, type[Any]] = {
-    "ProviderCredential": Provider, "PhoneNumber": PhoneNumber, "Event": Event, "Actor": Actor}
+    "ProviderCredential": Provider, "PhoneNumber": PhoneNumber, "Event": Event, "Actor": Actor,
+    "Route": Route, "SealedCredential": SealedCredential}
 
 # The document names no answer field as required (apispec lists the fields marked
 # required, a mark only loading reads, and answers are only dumped), so a field is taken

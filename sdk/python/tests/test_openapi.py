@@ -25,6 +25,7 @@ from kataven._resource import AsyncAPIResource, SyncAPIResource
 GENERATOR = Path(__file__).resolve().parent.parent / "scripts" / "generate_operations.py"
 
 ID = "0b6f7d7e-1f0e-4f51-8d6c-2a9d1f5e3c44"
+E164 = "+12025550123"
 # What a PATCH answers, by collection.
 CHANGED = {"numbers": faults.NUMBER, "providers": {
     "id": ID, "provider": "twilio", "label": "Twilio", "credential_keys": [],
@@ -37,6 +38,7 @@ ARGUMENTS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "numbers.create": ((), {"e164": "+12025550123", "credentials_id": ID}),
     "numbers.update": ((ID,), {"agent_id": "a"}),
     "numbers.pin": ((ID, "agent_1"), {}),
+    "routes.get": ((E164,), {}),
 }
 
 
@@ -118,7 +120,8 @@ def recorded_call(dotted: str, asynchronous: bool = False) -> tuple[str, str]:
     except APIStatusError:
         pass  # the mock's 500
     assert len(sent) == 1, dotted
-    return sent[0].method, sent[0].url.path.replace(ID, "{id}").removeprefix("/api/v1")
+    path = sent[0].url.path.replace(ID, "{id}").replace(E164, "{e164}")
+    return sent[0].method, path.removeprefix("/api/v1")
 
 
 async def async_call(client: AsyncKataven, dotted: str, args: tuple[Any, ...],

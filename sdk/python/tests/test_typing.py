@@ -43,15 +43,20 @@ REFUSED = {
     'client.telephony.events.list(type="number.pinned")': "arg-type",
     'async_client.telephony.events.list(type="number.pinned")': "arg-type",
     'assert error.code != "duplicate_numbr"': "comparison-overlap",
+    'assert route.inbound != "voicemail"': "comparison-overlap",
+    'rule: InboundRule = "forward"': "assignment",
+    'client.telephony.numbers.update("n", fallback_e164=12025550199)': "arg-type",
 }
 
 
 def test_mypy_strict_refuses_values_outside_the_closed_sets(tmp_path: Path) -> None:
     lines = [
-        "from kataven import AsyncKataven, BadRequestError, Kataven",
+        "from kataven import AsyncKataven, BadRequestError, InboundRule, Kataven",
         "client, async_client = Kataven(api_key='k'), AsyncKataven(api_key='k')",
         "error = BadRequestError.__new__(BadRequestError)",
+        'route = client.telephony.routes.get("+12025550123")',
         'client.telephony.providers.create(provider="twilio", credentials={})',  # accepted
+        'assert route.inbound != "reject"',  # accepted: a rule there is
         *REFUSED,
     ]
     caller = tmp_path / "refused.py"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import email.utils
+import json
 import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Iterator
@@ -147,6 +148,23 @@ def test_update_sends_only_what_is_given(waits: list[float]) -> None:
     assert {r.headers["Prefer"] for r in sent} == {"return=representation"}
 
 
+def test_fallback_e164_is_sent_when_given_and_none_clears_it(waits: list[float]) -> None:
+    created = httpx.Response(201, json=faults.NUMBER)
+    number = httpx.Response(200, json=faults.NUMBER)
+    client, sent = mocked(created, created, number, number, number)
+    numbers = client.telephony.numbers
+    numbers.create(e164="+12025550123", credentials_id=UUID)  # none: left out
+    numbers.create(e164="+12025550123", credentials_id=UUID, fallback_e164="+12025550199")
+    numbers.update(UUID, fallback_e164="+12025550198")
+    numbers.update(UUID, fallback_e164=None)  # cleared: null
+    numbers.update(UUID, agent_id="agent_1", fallback_e164=NOT_GIVEN)  # left alone
+    bodies = [json.loads(r.content) for r in sent]
+    assert "fallback_e164" not in bodies[0]
+    assert bodies[1]["fallback_e164"] == "+12025550199"
+    assert bodies[2:] == [{"fallback_e164": "+12025550198"}, {"fallback_e164": None},
+                          {"agent_id": "agent_1"}]
+
+
 def test_a_change_answered_204_by_an_older_service_is_read_back(waits: list[float]) -> None:
     pinned = {**faults.NUMBER, "agent_id": "agent_2"}
     client, sent = mocked(httpx.Response(204), httpx.Response(200, json=pinned),
@@ -195,6 +213,7 @@ def test_ids_are_one_path_segment(waits: list[float]) -> None:
 def test_models_tolerate_fields_a_newer_server_adds() -> None:
     number = PhoneNumber.from_json({**faults.NUMBER, "label": "new", "region": {"x": 1}})
     assert number.id == UUID and not hasattr(number, "region")
+    assert number.fallback_e164 is None  # faults.NUMBER is a number from before fallbacks
     provider = Provider.from_json({
         "id": UUID, "provider": "twilio", "label": "Twilio", "credential_keys": ["a", "b"],
         "sealing_key_id": "k", "created_at": "2026-11-28T17:02:03.123456Z",

@@ -8,6 +8,7 @@ export class Providers extends Resource {
     get: "getProvider",
     update: "updateProvider",
     delete: "deleteProvider",
+    sealed: "getSealedProvider",
   };
 
   list(params, options) {
@@ -30,5 +31,13 @@ export class Providers extends Resource {
 
   delete(id, options) {
     return this._call("delete", { id }, options);
+  }
+
+  /** The credential as stored, sealed, for the service that dials out: a platform key
+   * only, acting for the account in `accountId` (the client's, or the call's: a route's
+   * account_id). `sealed` is the base64 of a libsodium sealed box of the credentials'
+   * JSON; the client does not open it (that takes the sealing private key). */
+  sealed(id, options) {
+    return this._call("sealed", { id }, options);
   }
 }

@@ -19,9 +19,10 @@ export class Resource {
     });
   }
 
-  /** Resolves to the data of one call of method `name`'s operation, or all of it when raw. */
-  async _call(name, { id, body } = {}, options) {
-    const result = await this._request(name, { id, body }, options);
+  /** Resolves to the data of one call of method `name`'s operation, or all of it when raw.
+   * `id` fills the path's {id}; `path`, its other {names}. */
+  async _call(name, { id, path, body } = {}, options) {
+    const result = await this._request(name, { id, path, body }, options);
     return this._raw ? result : result.data;
   }
 
@@ -47,13 +48,17 @@ export class Resource {
     return this._raw ? page(params.cursor) : new List(page, params.cursor);
   }
 
-  _request(name, { id, query, body, representation }, options = {}) {
+  _request(name, { id, path: values = {}, query, body, representation }, options = {}) {
     const [method, template] = OPERATIONS[this.constructor.operationIds[name]];
-    let path = template;
-    if (template.includes("{id}")) {
-      if (typeof id !== "string" || id === "") throw new TypeError(`${name}: an id is required`);
-      path = template.replace("{id}", encodeURIComponent(id));
-    }
+    // Each {name} of the operation's path is one segment: "/" and "+" are escaped (a "+"
+    // as %2B, which every server reads as "+", never as a space).
+    const path = template.replace(/\{(\w+)\}/g, (_, key) => {
+      const value = key === "id" ? id : values[key];
+      if (typeof value !== "string" || value === "") {
+        throw new TypeError(`${name}: ${key === "id" ? "an id" : key} is required`);
+      }
+      return encodeURIComponent(value);
+    });
     return this._transport.request({ method, path, query, body, representation, options });
   }
 }

@@ -25,7 +25,18 @@ from ._exceptions import (
                           ServiceUnavailableError,
                           UnprocessableEntityError,
 )
-from ._models import Actor, ActorKind, Event, EventType, PhoneNumber, Provider, ProviderName
+from ._models import (
+                      Actor,
+                      ActorKind,
+                      Event,
+                      EventType,
+                      InboundRule,
+                      PhoneNumber,
+                      Provider,
+                      ProviderName,
+                      Route,
+                      SealedCredential,
+)
 from ._transport import RawResponse
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
@@ -33,7 +44,8 @@ from .pagination import AsyncPager, Page, SyncPager
 
 __all__ = [
     "Kataven", "AsyncKataven", "NOT_GIVEN", "NotGiven", "Provider", "PhoneNumber", "Event",
-    "Actor", "ProviderName", "EventType", "ActorKind",
+    "Actor", "Route", "SealedCredential", "ProviderName", "EventType", "ActorKind",
+    "InboundRule",
     "Page", "SyncPager", "AsyncPager", "RawResponse", "__version__",
     "DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "DEFAULT_MAX_RETRIES",
     "ErrorCode", "KatavenError", "APIConnectionError", "APITimeoutError", "APIStatusError",

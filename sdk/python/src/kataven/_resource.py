@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from typing import Any, Awaitable, Callable, ClassVar, Mapping, ParamSpec, TypeVar, cast
 from urllib.parse import quote
 
@@ -30,15 +31,16 @@ def path_id(name: str, value: str) -> str:
 def operation(operation_id: str, parse: Callable[[httpx.Response], T], *,
               path: Mapping[str, str] | None = None, body: Mapping[str, Any] | None = None,
               params: Mapping[str, Any] | None = None,
-              idempotency_key: str | None = None, read_back: Call[T] | None = None
-              ) -> Call[T]:
+              idempotency_key: str | None = None, read_back: Call[T] | None = None,
+              account_id: str | None = None) -> Call[T]:
     """A Call of an operation of the service's document, with the HTTP method and path
     the document gives it (_operations.py); `path` fills in the path's {names}, each
     value already one segment (path_id). A change given `read_back` (the object's get)
-    answers the object it changed."""
+    answers the object it changed. `account_id`: the account this call acts for, when
+    not the client's."""
     method, template = OPERATIONS[operation_id]
     return Call(method, template.format_map(path or {}), parse, body=body, params=params,
-                idempotency_key=idempotency_key, read_back=read_back)
+                idempotency_key=idempotency_key, read_back=read_back, account_id=account_id)
 
 
 def given(**fields: Any) -> dict[str, Any]:
@@ -58,9 +60,10 @@ class _Operations:
         raise NotImplementedError
 
     def _location(self) -> str:
-        """Where the resource is: the shortest of its operations' paths."""
+        """Where the resource is: the shortest of its operations' paths, without the
+        {name} of an item (routes have no path of their own but /routes/{e164})."""
         path = min((OPERATIONS[o][1] for o in self.operation_ids.values()), key=len)
-        return self._base_url().rstrip("/") + path
+        return self._base_url().rstrip("/") + re.sub(r"/\{[^}/]+\}$", "", path)
 
     def __repr__(self) -> str:
         """<Numbers at https://api.kataven.ai/v1/telephony/numbers>"""

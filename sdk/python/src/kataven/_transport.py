@@ -146,6 +146,8 @@ class Call(Generic[T]):
     # A change that asks for the object as it left it (Prefer: return=representation),
     # and the call that reads it instead when a service ignores the preference (204).
     read_back: Call[T] | None = None
+    # The account this call acts for (X-Account-ID), instead of the client's.
+    account_id: str | None = None
 
 
 class RawResponse(Generic[T]):
@@ -360,6 +362,8 @@ class _BaseTransport:
         included: made once, so that the attempts are the same request."""
         headers = self._headers
         content = None
+        if call.account_id is not None:
+            headers = {**headers, "X-Account-ID": call.account_id}
         if call.body is not None or call.method == "POST" or call.read_back is not None:
             headers = dict(headers)
             if call.read_back is not None:

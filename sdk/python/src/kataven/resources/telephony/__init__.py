@@ -6,6 +6,7 @@ from ..._transport import AsyncTransport, Transport
 from .events import AsyncEvents, Events
 from .numbers import AsyncNumbers, Numbers
 from .providers import AsyncProviders, Providers
+from .routes import AsyncRoutes, Routes
 
 __all__ = ["Telephony", "AsyncTelephony"]
 
@@ -15,6 +16,7 @@ class Telephony:
         self.providers = Providers(transport)
         self.numbers = Numbers(transport)
         self.events = Events(transport)
+        self.routes = Routes(transport)
 
     def __repr__(self) -> str:
         return f"<Telephony at {self.providers._transport.settings.base_url}/telephony>"
@@ -25,6 +27,7 @@ class AsyncTelephony:
         self.providers = AsyncProviders(transport)
         self.numbers = AsyncNumbers(transport)
         self.events = AsyncEvents(transport)
+        self.routes = AsyncRoutes(transport)
 
     def __repr__(self) -> str:
         return f"<AsyncTelephony at {self.providers._transport.settings.base_url}/telephony>"

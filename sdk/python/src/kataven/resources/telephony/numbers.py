@@ -47,7 +47,7 @@ _page = page_parser("numbers", PhoneNumber.from_json)
 
 
 def _create(e164: str, credentials_id: str, provider: ProviderName | None, agent_id: str | None,
-            inbound_enabled: bool, outbound_enabled: bool,
+            inbound_enabled: bool, outbound_enabled: bool, fallback_e164: str | None,
             idempotency_key: str | None) -> Call[PhoneNumber]:
     body: dict[str, object] = {"e164": e164, "credentials_id": credentials_id,
                                "inbound_enabled": inbound_enabled,
@@ -56,6 +56,8 @@ def _create(e164: str, credentials_id: str, provider: ProviderName | None, agent
         body["provider"] = provider
     if agent_id is not None:
         body["agent_id"] = agent_id
+    if fallback_e164 is not None:  # left out: none, and a service that predates it accepts it
+        body["fallback_e164"] = fallback_e164
     return operation(OPERATION_IDS["create"], _number, body=body,
                      idempotency_key=idempotency_key)
 
@@ -94,12 +96,13 @@ class Numbers(SyncAPIResource):
 
     def create(self, *, e164: str, credentials_id: str, provider: ProviderName | None = None,
                agent_id: str | None = None, inbound_enabled: bool = True,
-               outbound_enabled: bool = True, idempotency_key: str | None = None
-               ) -> PhoneNumber:
+               outbound_enabled: bool = True, fallback_e164: str | None = None,
+               idempotency_key: str | None = None) -> PhoneNumber:
         """Register a number. Every attempt sends the same Idempotency-Key (yours, or
-        one made for this call), so a retry never registers it twice."""
+        one made for this call), so a retry never registers it twice. fallback_e164 is
+        where an inbound call goes when no agent can take it (another number)."""
         return self._run(_create(e164, credentials_id, provider, agent_id, inbound_enabled,
-                                 outbound_enabled, idempotency_key))
+                                 outbound_enabled, fallback_e164, idempotency_key))
 
     def list(self, *, agent_id: str | None = None, credentials_id: str | None = None,
              provider: ProviderName | None = None, e164: str | None = None,
@@ -112,8 +115,10 @@ class Numbers(SyncAPIResource):
 
     def update(self, number_id: str, *, agent_id: str | None | NotGiven = NOT_GIVEN,
                inbound_enabled: bool | NotGiven = NOT_GIVEN,
-               outbound_enabled: bool | NotGiven = NOT_GIVEN) -> PhoneNumber:
-        """Change what is given: agent_id=None unpins; NOT_GIVEN fields are not sent.
+               outbound_enabled: bool | NotGiven = NOT_GIVEN,
+               fallback_e164: str | None | NotGiven = NOT_GIVEN) -> PhoneNumber:
+        """Change what is given: agent_id=None unpins, fallback_e164=None clears the
+        fallback; NOT_GIVEN fields are not sent.
 
         Returns the number as the change left it, which the service sends back in the
         same answer (Prefer: return=representation). A service too old for that answers
@@ -121,7 +126,8 @@ class Numbers(SyncAPIResource):
         show a change someone made in between. The same holds for pin and unpin."""
         return self._run(_update("update", number_id, agent_id=agent_id,
                                  inbound_enabled=inbound_enabled,
-                                 outbound_enabled=outbound_enabled))
+                                 outbound_enabled=outbound_enabled,
+                                 fallback_e164=fallback_e164))
 
     def pin(self, number_id: str, agent_id: str) -> PhoneNumber:
         """Route the number's calls to an agent; returns the number as it left it."""
@@ -146,10 +152,11 @@ class AsyncNumbers(AsyncAPIResource):
 
     async def create(self, *, e164: str, credentials_id: str, provider: ProviderName | None = None,
                      agent_id: str | None = None, inbound_enabled: bool = True,
-                     outbound_enabled: bool = True, idempotency_key: str | None = None
-                     ) -> PhoneNumber:
+                     outbound_enabled: bool = True, fallback_e164: str | None = None,
+                     idempotency_key: str | None = None) -> PhoneNumber:
         return await self._run(_create(e164, credentials_id, provider, agent_id,
-                                       inbound_enabled, outbound_enabled, idempotency_key))
+                                       inbound_enabled, outbound_enabled, fallback_e164,
+                                       idempotency_key))
 
     def list(self, *, agent_id: str | None = None, credentials_id: str | None = None,
              provider: ProviderName | None = None, e164: str | None = None,
@@ -161,12 +168,14 @@ class AsyncNumbers(AsyncAPIResource):
 
     async def update(self, number_id: str, *, agent_id: str | None | NotGiven = NOT_GIVEN,
                      inbound_enabled: bool | NotGiven = NOT_GIVEN,
-                     outbound_enabled: bool | NotGiven = NOT_GIVEN) -> PhoneNumber:
+                     outbound_enabled: bool | NotGiven = NOT_GIVEN,
+                     fallback_e164: str | None | NotGiven = NOT_GIVEN) -> PhoneNumber:
         """As Numbers.update: the number as the change left it (read back with a GET
         from a service too old to send it)."""
         return await self._run(_update("update", number_id, agent_id=agent_id,
                                        inbound_enabled=inbound_enabled,
-                                       outbound_enabled=outbound_enabled))
+                                       outbound_enabled=outbound_enabled,
+                                       fallback_e164=fallback_e164))
 
     async def pin(self, number_id: str, agent_id: str) -> PhoneNumber:
         return await self._run(_update("pin", number_id, agent_id=agent_id))

@@ -6,7 +6,7 @@ from typing import Mapping
 
 import httpx
 
-from ..._models import Provider, ProviderName
+from ..._models import Provider, ProviderName, SealedCredential
 from ..._resource import (
     AsyncAPIResource,
     RawMethods,
@@ -32,6 +32,7 @@ OPERATION_IDS = {
     "get": "getProvider",
     "update": "updateProvider",
     "delete": "deleteProvider",
+    "sealed": "getSealedProvider",
 }
 
 
@@ -81,6 +82,15 @@ def _delete(provider_id: str) -> Call[None]:
     return operation(OPERATION_IDS["delete"], _nothing, path=_item(provider_id))
 
 
+def _sealed_credential(response: httpx.Response) -> SealedCredential:
+    return SealedCredential.from_json(response.json())
+
+
+def _sealed(provider_id: str, account_id: str | None) -> Call[SealedCredential]:
+    return operation(OPERATION_IDS["sealed"], _sealed_credential, path=_item(provider_id),
+                     account_id=account_id)
+
+
 class Providers(SyncAPIResource):
     """Carrier credentials: sealed by the service, never readable through the API."""
 
@@ -115,6 +125,14 @@ class Providers(SyncAPIResource):
         """Delete a credential; ConflictError while numbers use it."""
         return self._run(_delete(provider_id))
 
+    def sealed(self, provider_id: str, *, account_id: str | None = None) -> SealedCredential:
+        """The credential as stored, sealed, for the service that dials out: a platform
+        key only (an account key raises PermissionDeniedError, code
+        "platform_key_required"). `account_id` is the account it acts for on this call
+        (a route's account_id), else the client's. The SDK does not open it: that takes
+        the sealing private key (`sealed` is base64 of a libsodium sealed box)."""
+        return self._run(_sealed(provider_id, account_id))
+
     @property
     def with_raw_response(self) -> ProvidersWithRawResponse:
         return ProvidersWithRawResponse(Providers(self._transport, raw=True))
@@ -145,6 +163,11 @@ class AsyncProviders(AsyncAPIResource):
     async def delete(self, provider_id: str) -> None:
         return await self._run(_delete(provider_id))
 
+    async def sealed(self, provider_id: str, *, account_id: str | None = None
+                     ) -> SealedCredential:
+        """As Providers.sealed: the sealed credential, for a platform key."""
+        return await self._run(_sealed(provider_id, account_id))
+
     @property
     def with_raw_response(self) -> AsyncProvidersWithRawResponse:
         return AsyncProvidersWithRawResponse(AsyncProviders(self._transport, raw=True))
@@ -161,6 +184,7 @@ class ProvidersWithRawResponse(RawMethods):
         self.get = to_raw(raw.get)
         self.update = to_raw(raw.update)
         self.delete = to_raw(raw.delete)
+        self.sealed = to_raw(raw.sealed)
 
 
 class AsyncProvidersWithRawResponse(RawMethods):
@@ -171,3 +195,4 @@ class AsyncProvidersWithRawResponse(RawMethods):
         self.get = to_async_raw(raw.get)
         self.update = to_async_raw(raw.update)
         self.delete = to_async_raw(raw.delete)
+        self.sealed = to_async_raw(raw.sealed)
