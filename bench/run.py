@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -95,10 +96,15 @@ SERVER_SETTINGS = {
 }
 
 
+# The cluster's postmaster, once started: its process group is every PostgreSQL process.
+POSTGRES = None
+
+
 def wrk(port, script, env, seconds=SECONDS, server=None, connections=CONNECTIONS):
     """One wrk run: its JSON summary, plus requests/s (and the CPU per request, in us,
-    of `server`'s processes when given)."""
+    of `server`'s processes and of PostgreSQL's, when a server is given)."""
     before = server and cpu_seconds(server)
+    database_before = server and POSTGRES and cpu_seconds(POSTGRES, children=True)
     done = subprocess.run(
         ["wrk", f"-t{min(WRK_THREADS, connections)}", f"-c{connections}", f"-d{seconds:g}s",
          "--latency",
@@ -109,6 +115,9 @@ def wrk(port, script, env, seconds=SECONDS, server=None, connections=CONNECTIONS
     summary["rps"] = summary["requests"] / summary["seconds"]
     if server:
         summary["cpu_us"] = (cpu_seconds(server) - before) / max(summary["requests"], 1) * 1e6
+        if POSTGRES:
+            summary["db_us"] = ((cpu_seconds(POSTGRES, children=True) - database_before)
+                                / max(summary["requests"], 1) * 1e6)
     return summary
 
 
@@ -345,9 +354,10 @@ def measure(size, cluster, env, servers, log):
                  f"{floor[0] / hello_mean:.2f} | mean {floor[1]:.2f} | | | |")
     lines += ["", "Against the peer (bench/peers/: FastAPI + uvicorn + asyncpg + orjson), in the "
               "same rounds, alternating; ratios are the service's over the peer's, median of the "
-              "rounds (range); CPU is the servers' own processes per request (us). Through "
-              "PgBouncer both go through the same one (the peer without asyncpg's statement "
-              "cache, as PgBouncer's transaction mode needs):", "",
+              "rounds (range); CPU is the servers' own processes' per request (us), and "
+              "PostgreSQL's beside it. Through PgBouncer both go through the same one (the "
+              "peer without asyncpg's statement cache, as PgBouncer's transaction mode "
+              "needs):", "",
               *table("service", "peer"), *peer_rows]
     lines += ["", "Through PgBouncer (deploy/pgbouncer.ini, transaction pooling) against a direct "
               "connection, the same code, alternating; ratios are through-pooler over direct; "
@@ -407,7 +417,7 @@ def carrier_check(env, log):
         "### Checking credentials with a carrier that takes "
         f"{CARRIER_DELAY * 1000:.0f} ms",
         "",
-        "One worker (4 threads, 4 pooled connections), `CARRIER_VERIFICATION=on` against "
+        "One worker (an event loop, 4 pooled connections), `CARRIER_VERIFICATION=on` against "
         "the fake carriers answering each check in "
         f"{CARRIER_DELAY * 1000:.0f} ms: two connections registering providers "
         "without pause, while eight others read the list of 50; then the reads alone. "
@@ -420,10 +430,9 @@ def carrier_check(env, log):
         f"| read p99 alone, beside them (ms) | {p99s[0]:.1f}, {p99s[1]:.1f} |",
         f"| registrations not answered 201 | {errors} |",
         "",
-        "A check holds a worker thread for the carrier's time but no database connection "
+        "A check holds its own greenlet for the carrier's time but no database connection "
         "(the request gives its connection back while it waits), so the reads keep all "
-        "four pooled connections; two threads waiting on the carrier leave the other two "
-        "to serve the reads.",
+        "four pooled connections and the worker's loop.",
         "",
     ])
 
@@ -507,7 +516,8 @@ def side_by_side(size, servers, a, b, workloads, wrk_env, via="direct", extra=No
             f"| {median(ours, 'p99_ms'):.1f} | {median(theirs, 'p99_ms'):.1f} "
             f"| {statistics.median(p99):.2f} ({p99[0]:.2f}-{p99[-1]:.2f}) "
             f"| {median(ours, 'cpu_us'):,.0f} | {median(theirs, 'cpu_us'):,.0f} "
-            f"| {statistics.median(cpu):.2f} |"
+            f"| {statistics.median(cpu):.2f} "
+            f"| {median(ours, 'db_us'):,.0f} | {median(theirs, 'db_us'):,.0f} |"
             + (f" {statistics.median(extras):,.0f} |" if extra else ""))
         errors = sum(r["non_2xx"] + r["socket_errors"] for r in ours + theirs)
         print(f"  {size:>10,} {what:<26} {via:<6} {a}/{b} req/s {statistics.median(rps):.2f} "
@@ -521,8 +531,10 @@ def side_by_side(size, servers, a, b, workloads, wrk_env, via="direct", extra=No
 def table(a, b, extra=None):
     """The head of a side_by_side table."""
     return [f"| workload | via | {a} req/s | {b} req/s | req/s ratio | {a} p99 ms | {b} p99 ms "
-            f"| p99 ratio | {a} CPU | {b} CPU | CPU ratio |" + (f" {extra} |" if extra else ""),
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+            f"| p99 ratio | {a} CPU | {b} CPU | CPU ratio | PostgreSQL CPU ({a}) "
+            f"| PostgreSQL CPU ({b}) |" + (f" {extra} |" if extra else ""),
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+            "| ---: |"
             + (" ---: |" if extra else "")]
 
 
@@ -547,7 +559,11 @@ def main():
     for program, package in (("wrk", "wrk"), ("pgbench", "postgresql-contrib"), ("nginx", "nginx")):
         if not shutil.which(program):
             sys.exit(f"{program} is missing: apt-get install {package}")
+    global POSTGRES
     cluster = localpg.start(server_settings=SERVER_SETTINGS)
+    # PostgreSQL's processes: the postmaster and its children (cpu_seconds).
+    postmaster = int((Path(cluster.base_dir) / "data" / "postmaster.pid").read_text().split()[0])
+    POSTGRES = types.SimpleNamespace(pid=postmaster)
     logs = open(ROOT / ".bench.log", "w")
     servers, workdir, bouncer = [], None, None
     try:
@@ -577,7 +593,8 @@ def main():
         servers += [process for who, (process, _) in named.items() if who != "pgbouncer"]
         header = (f"Run {datetime.date.today()} on {machine()}. `make bench` "
                   f"(BENCH_SIZES={','.join(map(str, SIZES))}, {SECONDS:g} s a measurement, "
-                  f"{ROUNDS} rounds); gunicorn.conf.py defaults (2 workers x 4 threads); "
+                  f"{ROUNDS} rounds); gunicorn.conf.py defaults (2 event-loop workers, 4 "
+                  f"pooled connections each); "
                   f"the peer: uvicorn --workers 2 --loop uvloop --http httptools --no-access-log, "
                   f"4 asyncpg connections a worker; nginx: deploy/nginx.conf, ports moved and its "
                   f"per-client rate limit raised out of wrk's reach; "

@@ -71,16 +71,22 @@ def launch(command, port, env, log, cwd=ROOT):
     raise SystemExit(f"{command[0]} ... did not start (see .bench.log)")
 
 
-def cpu_seconds(process):
-    """User and system CPU of every process in the server's process group so far."""
+def cpu_seconds(process, children=False):
+    """User and system CPU so far of every process in the server's process group; with
+    `children`, of the process and its children, living or gone, instead (PostgreSQL's
+    backends each start a session of their own)."""
     ticks = 0
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[2]) == process.pid:  # its process group
+        ours = (int(pid) == process.pid or int(fields[1]) == process.pid if children
+                else int(fields[2]) == process.pid)  # its children, or its process group
+        if ours:
             ticks += int(fields[11]) + int(fields[12])
+        if children and int(pid) == process.pid:  # children it has reaped
+            ticks += int(fields[13]) + int(fields[14])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
