@@ -4,6 +4,7 @@ connections, outside it."""
 import logging
 import os
 import select
+import sys
 import threading
 import time
 
@@ -72,6 +73,16 @@ def connect(config):
                            prepare_threshold=None)
 
 
+def _poll():
+    """A poll object that never waits in the event loop: the unpatched one where gevent
+    patched select (the worker), since a zero timeout needs no loop, and gevent's own
+    builds watchers and a timer for each call."""
+    monkey = sys.modules.get("gevent.monkey")
+    if monkey is not None and monkey.is_module_patched("select"):
+        return monkey.get_original("select", "poll")()
+    return select.poll()
+
+
 def is_stale(conn):
     """True when an idle connection can no longer serve, found without a round trip.
 
@@ -80,7 +91,7 @@ def is_stale(conn):
     """
     if conn.closed:
         return True
-    poller = select.poll()
+    poller = _poll()
     poller.register(conn.fileno(), select.POLLIN)
     if not poller.poll(0):
         return False
