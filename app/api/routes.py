@@ -34,8 +34,7 @@ class RouteOf(One):
 
 def route_json(conn, account_id, e164, key_hash=None):
     """The route's JSON and the account it belongs to, or None."""
-    found = routes.get(conn, e164, account_id, key_hash)
-    return None if found is None else (found[1], found[0])
+    return routes.get(conn, e164, account_id, key_hash)
 
 
 ROUTE = RouteOf(route_json, NOT_FOUND)

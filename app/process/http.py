@@ -46,14 +46,13 @@ class Request:
     """One request as the parser saw it: its head, and its body as far as it came."""
 
     __slots__ = ("method", "url", "version", "headers", "body", "size", "keep_alive",
-                 "complete", "expects_continue", "over_limit", "broken", "head_size")
+                 "complete", "expects_continue", "over_limit", "broken")
 
     def __init__(self):
         self.url = b""
         self.headers = []
         self.body = []
         self.size = 0
-        self.head_size = 0
         self.method = self.version = None
         self.keep_alive = self.complete = self.expects_continue = False
         self.over_limit = False  # the body is over the limit: not read
@@ -83,7 +82,6 @@ class Parsing:
     def on_header(self, name, value):
         request = self.current
         request.headers.append((name, value))
-        request.head_size += len(name) + len(value) + 4
         if len(name) + len(value) + 2 > self.limits.field_size:
             raise Refused(431, "request header field too large")
         if len(request.headers) > self.limits.fields:

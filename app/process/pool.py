@@ -4,7 +4,6 @@ connections, outside it."""
 import logging
 import os
 import select
-import sys
 import threading
 import time
 
@@ -13,6 +12,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from . import waiting
 from .watchdog import Watchdog
 
 log = logging.getLogger(__name__)
@@ -73,16 +73,6 @@ def connect(config):
                            prepare_threshold=None)
 
 
-def _poll():
-    """A poll object that never waits in the event loop: the unpatched one where gevent
-    patched select (the worker), since a zero timeout needs no loop, and gevent's own
-    builds watchers and a timer for each call."""
-    monkey = sys.modules.get("gevent.monkey")
-    if monkey is not None and monkey.is_module_patched("select"):
-        return monkey.get_original("select", "poll")()
-    return select.poll()
-
-
 def is_stale(conn):
     """True when an idle connection can no longer serve, found without a round trip.
 
@@ -91,7 +81,7 @@ def is_stale(conn):
     """
     if conn.closed:
         return True
-    poller = _poll()
+    poller = waiting.poll()
     poller.register(conn.fileno(), select.POLLIN)
     if not poller.poll(0):
         return False

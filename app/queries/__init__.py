@@ -1,10 +1,9 @@
 """Plain SQL over psycopg: one module per table, one statement per function."""
 
-import sys
-
 import psycopg
 from psycopg import errors, generators, pq
-from psycopg.waiting import Ready, Wait
+
+from ..process.waiting import wait
 
 
 def read(conn, row_factory=None):
@@ -34,45 +33,14 @@ def hot_rows(conn, statement, *params):
         else:
             values.append(None if value is None else str(value).encode())
             formats.append(0)
-    pgconn = conn.pgconn
     if conn.closed:
         raise errors.OperationalError("the connection is closed")
+    pgconn = conn.pgconn
     pgconn.send_query_params(statement, values, param_formats=formats)
-    result = _wait(conn, generators.execute(pgconn))[-1]
+    result = wait(conn, generators.execute(pgconn))[-1]
     if result.status != pq.ExecStatus.TUPLES_OK:
         raise errors.error_from_result(result, encoding=conn.info.encoding)
     columns = range(result.nfields)
     return [[result.get_value(row, column) for column in columns]
             for row in range(result.ntuples)]
 
-
-# libev's events for what libpq waits for, and what it is told once they came.
-EVENTS = {Wait.R: 1, Wait.W: 2, Wait.RW: 3}
-READY = {Wait.R: Ready.R, Wait.W: Ready.W, Wait.RW: Ready.RW}
-
-
-def _wait(conn, gen):
-    """Run psycopg's generator `gen` on conn: in gevent's loop when the process is
-    patched (the worker, app/process/worker.py), else as psycopg waits.
-
-    psycopg waits through gevent's patched select.poll, whose every call builds a poll
-    object, its watchers and a timer: 15 us of a hot read's ~65 in this process. Here
-    one watcher a wait, on gevent's hub. No timeout is needed: the watchdog
-    (app/process/watchdog.py) shuts a connection past its deadline, which wakes this."""
-    monkey = sys.modules.get("gevent.monkey")
-    if monkey is None or not monkey.is_module_patched("select"):
-        return conn.wait(gen)
-    from gevent import get_hub
-
-    hub, fileno = get_hub(), conn.pgconn.socket
-    try:
-        state = next(gen)
-        while True:
-            watcher = hub.loop.io(fileno, EVENTS[state])
-            try:
-                hub.wait(watcher)
-            finally:
-                watcher.close()
-            state = gen.send(READY[state])
-    except StopIteration as done:
-        return done.value

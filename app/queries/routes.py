@@ -8,7 +8,7 @@ ACCOUNT = b'"account_id":"'
 
 
 def get(conn, e164, account_id=None, key_hash=None):
-    """(the account, the route's API JSON as bytes) of a registered number: its account,
+    """(the route's API JSON as bytes, its account) of a registered number: its account,
     agent, flags, fallback, credential and the credential's sealing key, and the routing
     rule applied; or None. Of that account's only, when one is given; with key_hash, only
     while that key is active (sql/013_route_json.sql's route_json, whose plan is kept)."""
@@ -16,4 +16,4 @@ def get(conn, e164, account_id=None, key_hash=None):
     if body is None:
         return None
     start = body.index(ACCOUNT) + len(ACCOUNT)
-    return body[start:body.index(b'"', start)].decode(), body
+    return body, body[start:body.index(b'"', start)].decode()
